@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from attune.accounts.models import User
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(max_length=200)
+    email = forms.EmailField()
+    is_guider = forms.BooleanField(required=False, label="Guider")
+    is_trainee = forms.BooleanField(required=False, label="In training (needs supervision)")
+    is_supervisor = forms.BooleanField(required=False, label="Supervisor")
+    is_service_admin = forms.BooleanField(required=False, label="Service admin")
+
+
+class AcceptInvitationForm(forms.Form):
+    password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput)
+    password2 = forms.CharField(label="Type it again", widget=forms.PasswordInput)
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            try:
+                validate_password(p1, User(email=self.email))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class SupervisionLinkForm(forms.Form):
+    supervisor = forms.ModelChoiceField(queryset=User.objects.none())
+    supervisee = forms.ModelChoiceField(queryset=User.objects.none(), label="Guider supervised")
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = people.filter(is_supervisor=True)  # type: ignore[attr-defined]
+        self.fields["supervisee"].queryset = people.filter(is_guider=True)  # type: ignore[attr-defined]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="What is it for?")

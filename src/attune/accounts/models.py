@@ -1,0 +1,164 @@
+"""Services (the tenants), the people who work in them, their roles and supervision links."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+
+
+class Service(models.Model):
+    """An organisation, e.g. an educational psychology service. The tenant boundary."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    allow_downloads = models.BooleanField(
+        default=False, help_text="Let guiders download rendered clips and stills."
+    )
+    retention_days = models.PositiveIntegerField(
+        default=30, help_text="Days after a case closes before its media is deleted (0 = at once)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class Role(models.TextChoices):
+    GUIDER = "guider", "Guider"
+    SUPERVISOR = "supervisor", "Supervisor"
+    SERVICE_ADMIN = "service_admin", "Service admin"
+
+
+class User(AbstractUser):
+    """A member of staff. Every user belongs to exactly one service (platform superusers: none)."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    is_guider = models.BooleanField(default=False)
+    is_trainee = models.BooleanField(
+        default=False, help_text="A guider in training, who receives monthly supervision."
+    )
+    is_supervisor = models.BooleanField(default=False)
+    is_service_admin = models.BooleanField(default=False)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def roles(self) -> list[str]:
+        labels = []
+        if self.is_guider:
+            labels.append("Trainee guider" if self.is_trainee else "Guider")
+        if self.is_supervisor:
+            labels.append("Supervisor")
+        if self.is_service_admin:
+            labels.append("Service admin")
+        return labels
+
+    @property
+    def first_name_display(self) -> str:
+        return (self.full_name or self.email).split(" ")[0]
+
+
+class SupervisionLink(models.Model):
+    """A supervisor supervises a guider (usually a trainee) within one service."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE)
+    supervisor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="supervisees_links")
+    supervisee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="supervisor_links")
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supervisor", "supervisee"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_active_supervision_link",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} supervises {self.supervisee}"
+
+
+def hash_secret(secret: str) -> str:
+    """Tokens are long random strings, so one round of SHA-256 is enough (no salt needed)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, help_text="The first characters, to recognise it.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Invitation(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    is_guider = models.BooleanField(default=False)
+    is_trainee = models.BooleanField(default=False)
+    is_supervisor = models.BooleanField(default=False)
+    is_service_admin = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,190 @@
+"""State changes for services, people, invitations, supervision links and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from attune.accounts.models import (
+    ApiToken,
+    Invitation,
+    Service,
+    SupervisionLink,
+    User,
+    hash_secret,
+)
+from attune.audit.services import audit_record
+from attune.core.errors import PermissionDenied, ServiceError
+
+INVITATION_DAYS = 7
+
+
+def _require_admin(actor: User, service: Service) -> None:
+    if not (actor.is_service_admin and actor.service_id == service.pk):
+        raise PermissionDenied("Only a service admin can do this.")
+
+
+def invitation_create(
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    is_guider: bool = False,
+    is_trainee: bool = False,
+    is_supervisor: bool = False,
+    is_service_admin: bool = False,
+    base_url: str = "http://127.0.0.1:8000",
+) -> tuple[Invitation, str]:
+    """Invite someone into the actor's service. Returns the invitation and its secret link."""
+    service = actor.service
+    if service is None:
+        raise PermissionDenied("You do not belong to a service.")
+    _require_admin(actor, service)
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ServiceError("Someone with this email address already has an account.", field="email")
+    if not (is_guider or is_supervisor or is_service_admin):
+        raise ServiceError("Choose at least one role.", field="is_guider")
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            service=service,
+            email=email,
+            full_name=full_name.strip(),
+            is_guider=is_guider,
+            is_trainee=is_trainee and is_guider,
+            is_supervisor=is_supervisor,
+            is_service_admin=is_service_admin,
+            token_hash=hash_secret(secret),
+            invited_by=actor,
+            expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+        )
+        audit_record(
+            actor=actor, action="invitation.created", obj=invitation, details={"email": email}
+        )
+        link = base_url.rstrip("/") + reverse("accounts:invitation_accept", args=[secret])
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"You have been invited to {service.name} on Attune",
+                message=(
+                    f"Hello {full_name},\n\n{actor.full_name} has invited you to join "
+                    f"{service.name} on Attune.\n\nChoose your password here (the link works "
+                    f"for {INVITATION_DAYS} days):\n{link}\n"
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[email],
+            )
+        )
+    return invitation, link
+
+
+def invitation_for_secret(secret: str) -> Invitation | None:
+    invitation = Invitation.objects.filter(token_hash=hash_secret(secret)).first()
+    return invitation if invitation is not None and invitation.is_open else None
+
+
+def invitation_accept(*, secret: str, password: str) -> User:
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().filter(token_hash=hash_secret(secret)).first()
+        )
+        if invitation is None or not invitation.is_open:
+            raise ServiceError("This invitation has expired or has already been used.")
+        user = User.objects.create_user(
+            invitation.email,
+            password,
+            full_name=invitation.full_name,
+            service=invitation.service,
+            is_guider=invitation.is_guider,
+            is_trainee=invitation.is_trainee,
+            is_supervisor=invitation.is_supervisor,
+            is_service_admin=invitation.is_service_admin,
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        audit_record(actor=user, action="invitation.accepted", obj=invitation)
+    return user
+
+
+def supervision_link_create(*, actor: User, supervisor: User, supervisee: User) -> SupervisionLink:
+    service = actor.service
+    if service is None:
+        raise PermissionDenied("You do not belong to a service.")
+    _require_admin(actor, service)
+    if supervisor.service_id != service.pk or supervisee.service_id != service.pk:
+        raise ServiceError("Both people must belong to your service.")
+    if not supervisor.is_supervisor:
+        raise ServiceError(f"{supervisor} is not a supervisor.", field="supervisor")
+    if supervisor.pk == supervisee.pk:
+        raise ServiceError("Nobody can supervise themselves.", field="supervisee")
+    with transaction.atomic():
+        link, created = SupervisionLink.objects.get_or_create(
+            service=service, supervisor=supervisor, supervisee=supervisee, ended_on=None
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="supervision_link.created",
+                obj=link,
+                details={"supervisor": supervisor.email, "supervisee": supervisee.email},
+            )
+    return link
+
+
+def supervision_link_end(*, actor: User, link: SupervisionLink) -> None:
+    _require_admin(actor, link.service)
+    with transaction.atomic():
+        link.ended_on = timezone.localdate()
+        link.save(update_fields=["ended_on"])
+        audit_record(actor=actor, action="supervision_link.ended", obj=link)
+
+
+def api_token_create(*, actor: User, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token for `user`. The secret is returned once and only its hash is kept."""
+    if actor.pk != user.pk and not (actor.is_superuser or actor.is_service_admin):
+        raise PermissionDenied("You can only create tokens for yourself.")
+    if actor.is_service_admin and actor.pk != user.pk and actor.service_id != user.service_id:
+        raise PermissionDenied("You can only create tokens for yourself.")
+    secret = settings.ATTUNE_API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name.strip() or "API token",
+            prefix=secret[:10],
+            token_hash=hash_secret(secret),
+        )
+        audit_record(actor=actor, action="api_token.created", service=user.service, obj=token)
+    return token, secret
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    if token.user_id != actor.pk:
+        raise PermissionDenied("You can only revoke your own tokens.")
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(actor=actor, action="api_token.revoked", obj=token)
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    if not secret.startswith(settings.ATTUNE_API_TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_secret(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Write at most once a minute: a busy script should not turn every read into a write.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,140 @@
+"""Writing and verifying the audit trail. Every state-changing service calls `audit_record`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from attune.audit.models import AuditChain, AuditEvent
+from attune.core.middleware import current_ip
+
+if TYPE_CHECKING:
+    from attune.accounts.models import Service, User
+    from attune.cases.models import Case
+
+PLATFORM_CHAIN = "platform"
+
+
+def _chain_key(service_id: int | None) -> str:
+    return f"service:{service_id}" if service_id else PLATFORM_CHAIN
+
+
+def event_digest(event: AuditEvent) -> str:
+    """The hash of one event: its own fields and the previous event's hash."""
+    body = {
+        "chain": event.chain,
+        "seq": event.seq,
+        "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "service": event.service_id,
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "case": event.case_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "ip": event.ip,
+        "details": event.details,
+        "prev": event.prev_hash,
+    }
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    service: Service | None = None,
+    case: Case | None = None,
+    obj: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to its service's chain. Call it inside the service's transaction."""
+    if service is None:
+        service = case.service if case is not None else getattr(actor, "service", None)
+    service_id = service.pk if service is not None else None
+    key = _chain_key(service_id)
+    # JSON round trip so the hash is computed over exactly what the database will give back.
+    clean_details = json.loads(json.dumps(details or {}, default=str))
+    with transaction.atomic():
+        AuditChain.objects.get_or_create(key=key)
+        head = AuditChain.objects.select_for_update().get(key=key)
+        event = AuditEvent(
+            chain=key,
+            seq=head.last_seq + 1,
+            at=timezone.now(),
+            service_id=service_id,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_label=(actor.email if actor is not None and actor.is_authenticated else "system"),
+            case=case,
+            action=action,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            ip=current_ip(),
+            details=clean_details,
+            prev_hash=head.last_hash,
+        )
+        event.hash = event_digest(event)
+        event.save()
+        head.last_seq = event.seq
+        head.last_hash = event.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    chain: str
+    seq: int
+    event_id: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"event #{self.seq}" + (f" (id {self.event_id})" if self.event_id else "")
+        return f"{self.chain}: {where}: {self.problem}"
+
+
+def _verify_chain(head: AuditChain) -> Iterator[ChainProblem]:
+    prev_hash = "0" * 64
+    expected_seq = 1
+    for event in AuditEvent.objects.filter(chain=head.key).order_by("seq").iterator():
+        if event.seq != expected_seq:
+            yield ChainProblem(
+                head.key, expected_seq, None, f"missing (next event found is #{event.seq})"
+            )
+            return
+        if event.prev_hash != prev_hash:
+            yield ChainProblem(head.key, event.seq, event.pk, "does not link to the event before")
+            return
+        if event_digest(event) != event.hash:
+            yield ChainProblem(head.key, event.seq, event.pk, "was altered after it was written")
+            return
+        prev_hash = event.hash
+        expected_seq += 1
+    if expected_seq - 1 != head.last_seq or prev_hash != head.last_hash:
+        yield ChainProblem(
+            head.key,
+            expected_seq,
+            None,
+            f"missing: the chain should end at #{head.last_seq}, but ends at #{expected_seq - 1}",
+        )
+
+
+def audit_verify() -> tuple[int, list[ChainProblem]]:
+    """Check every chain. Returns (events checked, first problem of each broken chain)."""
+    problems: list[ChainProblem] = []
+    for head in AuditChain.objects.order_by("key"):
+        problems.extend(_verify_chain(head))
+    # An event whose chain head was removed is unaccounted for too.
+    known = set(AuditChain.objects.values_list("key", flat=True))
+    for chain in AuditEvent.objects.exclude(chain__in=known).values_list("chain", flat=True):
+        problems.append(ChainProblem(chain, 0, None, "belongs to a chain with no recorded head"))
+        break
+    return AuditEvent.objects.count(), problems

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from attune.accounts.models import User
+from attune.cases.models import Adult, Case, Cycle, HelpingQuestion, InitialMeeting
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = [
+            "child_name",
+            "child_date_of_birth",
+            "child_age_years",
+            "child_school",
+            "setting",
+            "referrer",
+            "referral_reason",
+        ]
+        widgets = {
+            "child_date_of_birth": DateInput(),
+            "referral_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("child_date_of_birth") and data.get("child_age_years") is None:
+            self.add_error("child_date_of_birth", "Give a date of birth or an age.")
+        return data
+
+
+class CaseCreateForm(CaseForm):
+    guider: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Me"
+    )
+
+    class Meta(CaseForm.Meta):
+        pass
+
+    def __init__(self, *args: Any, guiders: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if guiders is None:
+            del self.fields["guider"]
+        else:
+            self.fields["guider"].queryset = guiders  # type: ignore[attr-defined]
+
+
+class AdultForm(forms.ModelForm):
+    class Meta:
+        model = Adult
+        fields = ["name", "kind", "relationship", "has_parental_responsibility"]
+        widgets = {"kind": forms.RadioSelect}
+
+
+class InitialMeetingForm(forms.ModelForm):
+    class Meta:
+        model = InitialMeeting
+        fields = ["met_on", "agreed"]
+        widgets = {"met_on": DateInput(), "agreed": forms.Textarea(attrs={"rows": 4})}
+
+
+class HelpingQuestionForm(forms.ModelForm):
+    class Meta:
+        model = HelpingQuestion
+        fields = ["adult", "text", "baseline", "hoped_for"]
+        widgets = {
+            "text": forms.Textarea(
+                attrs={"rows": 2, "placeholder": "e.g. How can I help Sam settle at bedtime?"}
+            ),
+            "baseline": forms.NumberInput(attrs={"min": 0, "max": 10}),
+            "hoped_for": forms.NumberInput(attrs={"min": 0, "max": 10}),
+        }
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["adult"].queryset = case.adults.all()  # type: ignore[attr-defined]
+        self.fields["adult"].empty_label = None  # type: ignore[attr-defined]
+
+
+class CycleForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["planned_film_date", "planned_review_date", "filmed_on", "reviewed_on"]
+        widgets = {name: DateInput() for name in fields}
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason or note",
+    )

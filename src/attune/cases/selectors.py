@@ -1,0 +1,218 @@
+"""Permission-aware reads of cases. Views never fetch a case any other way.
+
+A guider sees their own cases; a supervisor sees their supervisees' cases; a service admin sees the
+metadata of every case in their service. Nothing crosses services; anything out of reach is a 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from attune.accounts.models import User
+from attune.accounts.selectors import supervisee_ids
+from attune.cases.models import Adult, Case, CaseState, Cycle, HelpingQuestion
+
+
+class Access(StrEnum):
+    GUIDER = "guider"  # the case's own guider: may change everything
+    SUPERVISOR = "supervisor"  # supervises the guider: reads
+    ADMIN = "admin"  # service admin: reads metadata, never media
+
+
+def cases_for_user(user: User) -> QuerySet[Case]:
+    if not user.is_authenticated or user.service_id is None:
+        return Case.objects.none()
+    scope = Q(guider=user)
+    if user.is_service_admin:
+        scope |= Q(pk__isnull=False)
+    ids = supervisee_ids(user)
+    if ids:
+        scope |= Q(guider_id__in=ids)
+    return Case.objects.filter(Q(service_id=user.service_id) & scope).select_related("guider")
+
+
+def access_for(user: User, case: Case) -> Access | None:
+    if not user.is_authenticated or case.service_id != user.service_id:
+        return None
+    if case.guider_id == user.pk:
+        return Access.GUIDER
+    if case.guider_id in supervisee_ids(user):
+        return Access.SUPERVISOR
+    if user.is_service_admin:
+        return Access.ADMIN
+    return None
+
+
+def case_for_user(user: User, reference: str) -> tuple[Case, Access]:
+    case = (
+        cases_for_user(user)
+        .prefetch_related(
+            Prefetch("adults", queryset=Adult.objects.order_by("created_at", "pk")),
+            Prefetch(
+                "helping_questions",
+                queryset=HelpingQuestion.objects.select_related("adult"),
+            ),
+            Prefetch("cycles", queryset=Cycle.objects.order_by("number")),
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    access = access_for(user, case) if case is not None else None
+    if case is None or access is None:
+        raise Http404("No such case.")
+    return case, access
+
+
+def adult_for_case(case: Case, adult_id: int) -> Adult:
+    adult = case.adults.filter(pk=adult_id).first()
+    if adult is None:
+        raise Http404
+    return adult
+
+
+def cycle_for_case(case: Case, number: int) -> Cycle:
+    cycle = case.cycles.filter(number=number).first()
+    if cycle is None:
+        raise Http404
+    return cycle
+
+
+def helping_question_for_case(case: Case, question_id: int) -> HelpingQuestion:
+    question = case.helping_questions.filter(pk=question_id).first()
+    if question is None:
+        raise Http404
+    return question
+
+
+# --- what to do next ------------------------------------------------------------------------------
+
+
+class Stage(StrEnum):
+    FILM = "film"
+    REVIEW = "review"
+    DONE = "done"
+    NOT_NEEDED = "not_needed"
+
+
+def cycle_stage(cycle: Cycle) -> Stage:
+    if cycle.not_needed:
+        return Stage.NOT_NEEDED
+    if cycle.filmed_on is None:
+        return Stage.FILM
+    if cycle.reviewed_on is None:
+        return Stage.REVIEW
+    return Stage.DONE
+
+
+@dataclass(frozen=True)
+class NextAction:
+    text: str
+    due: date | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.due < timezone.localdate()
+
+
+def next_action(case: Case) -> NextAction | None:
+    """The one thing the guider should do next on a case, with its due date where one is set."""
+    state = case.state
+    if state == CaseState.REFERRED:
+        if not case.adults.all():
+            return NextAction("Add the adults taking part")
+        if not hasattr(case, "initial_meeting"):
+            return NextAction("Record the initial meeting")
+        return NextAction("Record helping questions and mark the work agreed")
+    if state == CaseState.AGREED:
+        first = next(iter(case.cycles.all()), None)
+        if first is None or first.planned_film_date is None:
+            return NextAction("Plan the date of the first film")
+        return NextAction("Start the cycles", due=first.planned_film_date)
+    if state == CaseState.IN_CYCLES:
+        for cycle in case.cycles.all():
+            stage = cycle_stage(cycle)
+            if stage == Stage.FILM:
+                if cycle.planned_film_date is None:
+                    return NextAction(f"Plan the date of film {cycle.number}")
+                return NextAction(f"Record film {cycle.number}", due=cycle.planned_film_date)
+            if stage == Stage.REVIEW:
+                if cycle.planned_review_date is None:
+                    return NextAction(f"Plan shared review {cycle.number}")
+                return NextAction(
+                    f"Hold shared review {cycle.number}", due=cycle.planned_review_date
+                )
+        return NextAction("All planned cycles are done: add a cycle or begin closing")
+    if state == CaseState.CLOSING:
+        return NextAction("Write the closing letter and plan, then close the case")
+    return None
+
+
+def caseload(user: User, *, state: str | None = None) -> list[tuple[Case, NextAction | None]]:
+    cases = cases_for_user(user).prefetch_related(
+        "adults", Prefetch("cycles", queryset=Cycle.objects.order_by("number"))
+    )
+    if state == "open":
+        cases = cases.exclude(state__in=[CaseState.CLOSED, CaseState.WITHDRAWN])
+    elif state:
+        cases = cases.filter(state=state)
+    cases = cases.select_related("initial_meeting")
+    return [(case, next_action(case)) for case in cases.order_by("-updated_at")]
+
+
+TIMELINE_LABELS = {
+    "case.created": "Case opened",
+    "case.updated": "Case details changed",
+    "adult.added": "Adult added",
+    "initial_meeting.recorded": "Initial meeting recorded",
+    "helping_question.added": "Helping question added",
+    "helping_question.removed": "Helping question removed",
+    "cycle.added": "Cycle added",
+    "cycle.updated": "Cycle plan updated",
+    "case.state_changed": "State changed",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: object
+    label: str
+    actor: str
+    detail: str
+
+
+def case_timeline(case: Case, *, limit: int = 50) -> list[TimelineEntry]:
+    """The story of the work so far, from the case's own audit trail (reads left out)."""
+    from attune.audit.models import AuditEvent
+
+    events = (
+        AuditEvent.objects.filter(case=case)
+        .exclude(action="case.viewed")
+        .select_related("actor")
+        .order_by("-seq")[:limit]
+    )
+    states = dict(CaseState.choices)
+    entries = []
+    for event in events:
+        detail = ""
+        if event.action == "case.state_changed":
+            before = states.get(event.details.get("from"), "?")
+            detail = f"{before} → {states.get(event.details.get('to'), '?')}"
+            if event.details.get("reason"):
+                detail += f": {event.details['reason']}"
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                label=TIMELINE_LABELS.get(
+                    event.action, event.action.replace("_", " ").replace(".", ": ")
+                ),
+                actor=str(event.actor) if event.actor else event.actor_label,
+                detail=detail,
+            )
+        )
+    return entries

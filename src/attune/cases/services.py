@@ -1,0 +1,339 @@
+"""Every change to a case goes through here: atomic, checked, audited in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from attune.accounts.models import User
+from attune.audit.services import audit_record
+from attune.cases.models import (
+    MAX_HELPING_QUESTIONS_PER_ADULT,
+    Adult,
+    AdultKind,
+    Case,
+    CaseState,
+    Cycle,
+    HelpingQuestion,
+    InitialMeeting,
+)
+from attune.core.errors import PermissionDenied, ServiceError, TransitionRefused
+
+CASE_FIELDS = (
+    "child_name",
+    "child_date_of_birth",
+    "child_age_years",
+    "child_school",
+    "setting",
+    "referrer",
+    "referral_reason",
+)
+
+
+def _require_guider(actor: User, case: Case) -> None:
+    """Only the case's own guider changes it; others who can see it are read-only (403)."""
+    if case.guider_id != actor.pk:
+        raise PermissionDenied("Only the case's guider can change it.")
+    if not case.is_open:
+        raise ServiceError(
+            f"This case is {case.get_state_display().lower()}; it can no longer change."
+        )
+
+
+def case_create(*, actor: User, guider: User | None = None, **fields: Any) -> Case:
+    service = actor.service
+    if service is None:
+        raise PermissionDenied("You do not belong to a service.")
+    guider = guider or actor
+    if guider.pk != actor.pk and not actor.is_service_admin:
+        raise PermissionDenied("Only a service admin can open a case for another guider.")
+    if not actor.is_guider and not actor.is_service_admin:
+        raise PermissionDenied("Only guiders and service admins can open cases.")
+    if guider.service_id != service.pk or not guider.is_guider:
+        raise ServiceError("Choose a guider from your service.", field="guider")
+    if not fields.get("child_name", "").strip():
+        raise ServiceError("Give the child's name.", field="child_name")
+    with transaction.atomic():
+        case = Case.objects.create(
+            service=service,
+            guider=guider,
+            state_changed_at=timezone.now(),
+            **{k: v for k, v in fields.items() if k in CASE_FIELDS},
+        )
+        Cycle.objects.bulk_create(
+            Cycle(case=case, number=n) for n in range(1, settings.ATTUNE_DEFAULT_CYCLES + 1)
+        )
+        audit_record(actor=actor, action="case.created", case=case, obj=case)
+    return case
+
+
+def case_update(*, actor: User, case: Case, **fields: Any) -> Case:
+    _require_guider(actor, case)
+    changed = [k for k in CASE_FIELDS if k in fields and getattr(case, k) != fields[k]]
+    with transaction.atomic():
+        for key in changed:
+            setattr(case, key, fields[key])
+        case.save()
+        audit_record(
+            actor=actor, action="case.updated", case=case, obj=case, details={"fields": changed}
+        )
+    return case
+
+
+def adult_add(
+    *,
+    actor: User,
+    case: Case,
+    name: str,
+    kind: str,
+    relationship: str,
+    has_parental_responsibility: bool = False,
+) -> Adult:
+    _require_guider(actor, case)
+    return _adult_create(
+        actor=actor,
+        case=case,
+        name=name,
+        kind=kind,
+        relationship=relationship,
+        has_parental_responsibility=has_parental_responsibility,
+    )
+
+
+def _adult_create(
+    *,
+    actor: User,
+    case: Case,
+    name: str,
+    kind: str,
+    relationship: str,
+    has_parental_responsibility: bool,
+) -> Adult:
+    if not name.strip():
+        raise ServiceError("Give the adult's name.", field="name")
+    if kind not in AdultKind.values:
+        raise ServiceError("Choose parent or carer, or member of staff.", field="kind")
+    with transaction.atomic():
+        adult = Adult.objects.create(
+            case=case,
+            name=name.strip(),
+            kind=kind,
+            relationship=relationship.strip(),
+            has_parental_responsibility=has_parental_responsibility,
+        )
+        audit_record(actor=actor, action="adult.added", case=case, obj=adult)
+        case.save(update_fields=["updated_at"])
+    return adult
+
+
+def initial_meeting_record(*, actor: User, case: Case, met_on: date, agreed: str) -> InitialMeeting:
+    _require_guider(actor, case)
+    if met_on > timezone.localdate():
+        raise ServiceError("The meeting date cannot be in the future.", field="met_on")
+    with transaction.atomic():
+        meeting, _ = InitialMeeting.objects.update_or_create(
+            case=case, defaults={"met_on": met_on, "agreed": agreed.strip()}
+        )
+        audit_record(actor=actor, action="initial_meeting.recorded", case=case, obj=meeting)
+        case.save(update_fields=["updated_at"])
+    return meeting
+
+
+def helping_question_add(
+    *,
+    actor: User,
+    case: Case,
+    adult: Adult,
+    text: str,
+    baseline: int,
+    hoped_for: int | None = None,
+) -> HelpingQuestion:
+    _require_guider(actor, case)
+    if adult.case_id != case.pk:
+        raise ServiceError("That adult is not part of this case.", field="adult")
+    if not text.strip():
+        raise ServiceError("Write the helping question in the adult's own words.", field="text")
+    for field, value in (("baseline", baseline), ("hoped_for", hoped_for)):
+        if value is not None and not 0 <= value <= 10:
+            raise ServiceError("Use a number from 0 to 10.", field=field)
+    if hoped_for is not None and hoped_for < baseline:
+        raise ServiceError(
+            "The hoped-for point is usually at or above where they are now.", field="hoped_for"
+        )
+    with transaction.atomic():
+        count = HelpingQuestion.objects.select_for_update().filter(adult=adult).count()
+        if count >= MAX_HELPING_QUESTIONS_PER_ADULT:
+            raise ServiceError(
+                f"{adult.name} already has {MAX_HELPING_QUESTIONS_PER_ADULT} helping questions; "
+                "VIG works best with a few.",
+                field="text",
+            )
+        question = HelpingQuestion.objects.create(
+            case=case, adult=adult, text=text.strip(), baseline=baseline, hoped_for=hoped_for
+        )
+        audit_record(actor=actor, action="helping_question.added", case=case, obj=question)
+        case.save(update_fields=["updated_at"])
+    return question
+
+
+def helping_question_remove(*, actor: User, case: Case, question: HelpingQuestion) -> None:
+    _require_guider(actor, case)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="helping_question.removed",
+            case=case,
+            obj=question,
+            details={"text": question.text},
+        )
+        question.delete()
+
+
+def cycle_add(*, actor: User, case: Case) -> Cycle:
+    _require_guider(actor, case)
+    with transaction.atomic():
+        last = case.cycles.aggregate(n=Max("number"))["n"] or 0
+        cycle = Cycle.objects.create(case=case, number=last + 1)
+        audit_record(actor=actor, action="cycle.added", case=case, obj=cycle)
+        case.save(update_fields=["updated_at"])
+    return cycle
+
+
+def cycle_update(
+    *,
+    actor: User,
+    case: Case,
+    cycle: Cycle,
+    planned_film_date: date | None,
+    planned_review_date: date | None,
+    filmed_on: date | None = None,
+    reviewed_on: date | None = None,
+) -> Cycle:
+    _require_guider(actor, case)
+    if planned_film_date and planned_review_date and planned_review_date < planned_film_date:
+        raise ServiceError(
+            "The shared review comes after the film: choose a later date.",
+            field="planned_review_date",
+        )
+    if reviewed_on and not filmed_on:
+        raise ServiceError("Record the film before the review.", field="reviewed_on")
+    today = timezone.localdate()
+    for field, value in (("filmed_on", filmed_on), ("reviewed_on", reviewed_on)):
+        if value and value > today:
+            raise ServiceError("This date cannot be in the future.", field=field)
+    with transaction.atomic():
+        cycle.planned_film_date = planned_film_date
+        cycle.planned_review_date = planned_review_date
+        cycle.filmed_on = filmed_on
+        cycle.reviewed_on = reviewed_on
+        cycle.save()
+        audit_record(
+            actor=actor,
+            action="cycle.updated",
+            case=case,
+            obj=cycle,
+            details={
+                "planned_film_date": planned_film_date,
+                "planned_review_date": planned_review_date,
+                "filmed_on": filmed_on,
+                "reviewed_on": reviewed_on,
+            },
+        )
+        case.save(update_fields=["updated_at"])
+    return cycle
+
+
+# --- the state machine --------------------------------------------------------------------------
+
+TRANSITIONS: dict[str, set[CaseState]] = {
+    CaseState.REFERRED: {CaseState.AGREED, CaseState.WITHDRAWN},
+    CaseState.AGREED: {CaseState.IN_CYCLES, CaseState.WITHDRAWN},
+    CaseState.IN_CYCLES: {CaseState.CLOSING, CaseState.WITHDRAWN},
+    CaseState.CLOSING: {CaseState.CLOSED, CaseState.IN_CYCLES, CaseState.WITHDRAWN},
+    CaseState.CLOSED: set(),
+    CaseState.WITHDRAWN: set(),
+}
+
+TRANSITION_LABELS: dict[str, str] = {
+    CaseState.AGREED: "Mark the work agreed",
+    CaseState.IN_CYCLES: "Start the cycles",
+    CaseState.CLOSING: "Begin closing",
+    CaseState.CLOSED: "Close the case",
+    CaseState.WITHDRAWN: "Record withdrawal from the work",
+}
+
+
+def transition_blockers(case: Case, to_state: str) -> list[str]:
+    """Why `case` cannot move to `to_state` now, in plain English. Empty when it can."""
+    if to_state not in TRANSITIONS.get(case.state, set()):
+        labels = dict(CaseState.choices)
+        return [
+            f"A case that is {labels[case.state].lower()} cannot become "
+            f"{labels.get(to_state, to_state).lower()}."
+        ]
+    reasons: list[str] = []
+    adults = list(case.adults.all())
+    if to_state == CaseState.AGREED:
+        if not adults:
+            reasons.append("Add at least one adult taking part.")
+        if not InitialMeeting.objects.filter(case=case).exists():
+            reasons.append("Record the initial meeting (date and what was agreed).")
+        asked = set(case.helping_questions.values_list("adult_id", flat=True))
+        for adult in adults:
+            if adult.pk not in asked:
+                reasons.append(f"Record at least one helping question for {adult.name}.")
+    elif to_state == CaseState.IN_CYCLES and case.state == CaseState.AGREED:
+        first = case.cycles.order_by("number").first()
+        if first is None or first.planned_film_date is None:
+            reasons.append("Plan the date of the first film.")
+    return reasons
+
+
+def case_transition(*, actor: User, case: Case, to_state: str, reason: str = "") -> Case:
+    _require_guider(actor, case)
+    blockers = transition_blockers(case, to_state)
+    if to_state == CaseState.WITHDRAWN and not reason.strip():
+        blockers.append("Say why the work is ending (for example, the family asked to stop).")
+    if blockers:
+        raise TransitionRefused(" ".join(blockers))
+    with transaction.atomic():
+        from_state = case.state
+        case.state = to_state
+        case.state_changed_at = timezone.now()
+        if to_state in {CaseState.CLOSED, CaseState.WITHDRAWN} and reason:
+            case.closure_reason = reason.strip()
+        case.save()
+        if to_state == CaseState.CLOSING:
+            # The work can stop after any cycle: cycles never filmed are no longer needed.
+            case.cycles.filter(filmed_on__isnull=True).update(not_needed=True)
+        elif from_state == CaseState.CLOSING and to_state == CaseState.IN_CYCLES:
+            case.cycles.filter(not_needed=True).update(not_needed=False)
+        audit_record(
+            actor=actor,
+            action="case.state_changed",
+            case=case,
+            obj=case,
+            details={"from": from_state, "to": to_state, "reason": reason.strip()},
+        )
+    return case
+
+
+def case_viewed(*, actor: User, case: Case, page: str) -> None:
+    """Reads of case pages are audited too."""
+    audit_record(actor=actor, action="case.viewed", case=case, obj=case, details={"page": page})
+
+
+def case_create_with_adults(
+    *, actor: User, guider: User | None, adults: list[dict[str, Any]], **fields: Any
+) -> Case:
+    """Open a case and add its adults in one transaction (used by the API)."""
+    with transaction.atomic():
+        case = case_create(actor=actor, guider=guider, **fields)
+        for adult in adults:
+            _adult_create(actor=actor, case=case, **adult)
+    return case

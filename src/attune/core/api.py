@@ -1,0 +1,95 @@
+"""The one NinjaAPI instance: authentication and the single JSON error shape.
+
+Every error answers `{"error": {"code": ..., "message": ..., "fields": [{"field", "message"}]}}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from attune.accounts.services import api_token_authenticate
+from attune.core.errors import PermissionDenied, ServiceError, TransitionRefused
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Attune API",
+    version="1",
+    description="Cases, helping questions and the work of Video Interaction Guidance.",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+def error_response(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: list[dict[str, str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"error": {"code": code, "message": message, "fields": fields or []}},
+        status=status,
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields = []
+    for err in exc.errors:
+        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "payload", "query")]
+        fields.append({"field": ".".join(loc) or "body", "message": err.get("msg", "Invalid.")})
+    names = ", ".join(f["field"] for f in fields)
+    return error_response(request, 422, "validation_error", f"Check these fields: {names}.", fields)
+
+
+@api.exception_handler(ServiceError)
+def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    status = (
+        403
+        if isinstance(exc, PermissionDenied)
+        else 409
+        if isinstance(exc, TransitionRefused)
+        else 422
+    )
+    fields = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    return error_response(request, status, exc.code, exc.message, fields)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthorised", "Sign in or send a valid API token.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "error", str(exc))
+
+
+def register_routers() -> None:
+    from attune.cases.api import router as cases_router
+
+    api.add_router("/", cases_router)
+
+
+register_routers()

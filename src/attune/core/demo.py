@@ -1,0 +1,238 @@
+"""The demo service: people in every role and cases at different stages, made through services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from attune.accounts.models import Service, SupervisionLink, User
+from attune.cases import services as cases
+from attune.cases.models import AdultKind, Case, CaseState, Setting
+
+DEMO_PASSWORD = "attune-demo-2026"  # noqa: S105 (printed for the demo on purpose)
+DEMO_SERVICE_SLUG = "demo"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    full_name: str
+    is_guider: bool = False
+    is_trainee: bool = False
+    is_supervisor: bool = False
+    is_service_admin: bool = False
+
+    @property
+    def role(self) -> str:
+        if self.is_service_admin:
+            return "service admin"
+        if self.is_supervisor:
+            return "supervisor"
+        return "trainee guider" if self.is_trainee else "guider"
+
+
+PEOPLE = [
+    DemoPerson("guider@demo.attune", "Dr Amira Clarke", is_guider=True),
+    DemoPerson("trainee@demo.attune", "Tom Hughes", is_guider=True, is_trainee=True),
+    DemoPerson("supervisor@demo.attune", "Dr Ruth Evans", is_supervisor=True, is_guider=True),
+    DemoPerson("admin@demo.attune", "Priya Shah", is_service_admin=True),
+]
+
+
+def _person(service: Service, spec: DemoPerson, password: str | None) -> User:
+    user = User.objects.filter(email=spec.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            spec.email,
+            password or DEMO_PASSWORD,
+            full_name=spec.full_name,
+            service=service,
+            is_guider=spec.is_guider,
+            is_trainee=spec.is_trainee,
+            is_supervisor=spec.is_supervisor,
+            is_service_admin=spec.is_service_admin,
+        )
+    elif password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _days(n: int) -> date:
+    return timezone.localdate() + timedelta(days=n)
+
+
+def _seed_cases(guider: User, trainee: User) -> None:
+    # 1. Just referred.
+    cases.case_create(
+        actor=guider,
+        child_name="Leo Bennett",
+        child_age_years=4,
+        child_school="Little Acorns Nursery",
+        setting=Setting.NURSERY,
+        referrer="Nursery manager",
+        referral_reason="Leo finds group times hard; staff want to build his confidence.",
+    )
+
+    # 2. Agreed, first film planned.
+    case = cases.case_create(
+        actor=guider,
+        child_name="Maya Okafor",
+        child_date_of_birth=date(timezone.localdate().year - 7, 3, 14),
+        child_school="Riverside Primary",
+        setting=Setting.HOME,
+        referrer="SENCo, Riverside Primary",
+        referral_reason="Mum would like mornings to feel calmer.",
+    )
+    mum = cases.adult_add(
+        actor=guider,
+        case=case,
+        name="Grace Okafor",
+        kind=AdultKind.PARENT_CARER,
+        relationship="mother",
+        has_parental_responsibility=True,
+    )
+    cases.initial_meeting_record(
+        actor=guider,
+        case=case,
+        met_on=_days(-10),
+        agreed="Film at home after school, playing a board game; three cycles, fortnightly.",
+    )
+    cases.helping_question_add(
+        actor=guider,
+        case=case,
+        adult=mum,
+        text="How can I help Maya tell me about her day?",
+        baseline=3,
+        hoped_for=7,
+    )
+    cases.case_transition(actor=guider, case=case, to_state=CaseState.AGREED)
+    first = case.cycles.get(number=1)
+    cases.cycle_update(
+        actor=guider,
+        case=case,
+        cycle=first,
+        planned_film_date=_days(5),
+        planned_review_date=_days(12),
+    )
+
+    # 3. In cycles: first cycle done, second film overdue.
+    case = cases.case_create(
+        actor=guider,
+        child_name="Oliver Price",
+        child_age_years=9,
+        child_school="St Anne's C of E Primary",
+        setting=Setting.SCHOOL,
+        referrer="Head teacher",
+        referral_reason="Oliver's TA wants to build a warmer working relationship.",
+    )
+    ta = cases.adult_add(
+        actor=guider,
+        case=case,
+        name="Sophie Lane",
+        kind=AdultKind.STAFF,
+        relationship="teaching assistant",
+    )
+    cases.initial_meeting_record(
+        actor=guider, case=case, met_on=_days(-40), agreed="Film in the library, reading together."
+    )
+    cases.helping_question_add(
+        actor=guider,
+        case=case,
+        adult=ta,
+        text="How do I help Oliver stay with a task when he gets stuck?",
+        baseline=4,
+        hoped_for=8,
+    )
+    cases.helping_question_add(
+        actor=guider,
+        case=case,
+        adult=ta,
+        text="How can I notice what Oliver is good at?",
+        baseline=5,
+    )
+    cases.case_transition(actor=guider, case=case, to_state=CaseState.AGREED)
+    c1, c2 = case.cycles.get(number=1), case.cycles.get(number=2)
+    cases.cycle_update(
+        actor=guider,
+        case=case,
+        cycle=c1,
+        planned_film_date=_days(-30),
+        planned_review_date=_days(-23),
+    )
+    cases.case_transition(actor=guider, case=case, to_state=CaseState.IN_CYCLES)
+    cases.cycle_update(
+        actor=guider,
+        case=case,
+        cycle=c1,
+        planned_film_date=_days(-30),
+        planned_review_date=_days(-23),
+        filmed_on=_days(-30),
+        reviewed_on=_days(-23),
+    )
+    cases.cycle_update(
+        actor=guider,
+        case=case,
+        cycle=c2,
+        planned_film_date=_days(-3),
+        planned_review_date=_days(4),
+    )
+
+    # 4. The trainee's case, in cycles (seen by the supervisor).
+    case = cases.case_create(
+        actor=trainee,
+        child_name="Ava Whitfield",
+        child_age_years=2,
+        setting=Setting.HOME,
+        referrer="Health visitor",
+        referral_reason="Dad would like to enjoy play with Ava more.",
+    )
+    dad = cases.adult_add(
+        actor=trainee,
+        case=case,
+        name="Daniel Whitfield",
+        kind=AdultKind.PARENT_CARER,
+        relationship="father",
+        has_parental_responsibility=True,
+    )
+    cases.initial_meeting_record(
+        actor=trainee, case=case, met_on=_days(-14), agreed="Film floor play at home."
+    )
+    cases.helping_question_add(
+        actor=trainee,
+        case=case,
+        adult=dad,
+        text="How can I follow Ava's lead when we play?",
+        baseline=2,
+        hoped_for=6,
+    )
+    cases.case_transition(actor=trainee, case=case, to_state=CaseState.AGREED)
+    cases.cycle_update(
+        actor=trainee,
+        case=case,
+        cycle=case.cycles.get(number=1),
+        planned_film_date=_days(2),
+        planned_review_date=_days(9),
+    )
+    cases.case_transition(actor=trainee, case=case, to_state=CaseState.IN_CYCLES)
+
+
+@transaction.atomic
+def seed_demo(password: str | None = None) -> tuple[Service, list[tuple[DemoPerson, User]], bool]:
+    """Create the demo service once. Returns (service, people, created)."""
+    service, created = Service.objects.get_or_create(
+        slug=DEMO_SERVICE_SLUG, defaults={"name": "Severn Vale Educational Psychology Service"}
+    )
+    people = [(spec, _person(service, spec, password)) for spec in PEOPLE]
+    by_email = {spec.email: user for spec, user in people}
+    guider, trainee = by_email["guider@demo.attune"], by_email["trainee@demo.attune"]
+    supervisor = by_email["supervisor@demo.attune"]
+    SupervisionLink.objects.get_or_create(
+        service=service, supervisor=supervisor, supervisee=trainee, ended_on=None
+    )
+    if not Case.objects.filter(service=service).exists():
+        _seed_cases(guider, trainee)
+    return service, people, created

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from attune.core.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo service, people and cases (safe to run again)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--password", help="Give every demo person this password.")
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        service, people, created = seed_demo(password=options.get("password"))
+        if options["quiet"]:
+            return
+        self.stdout.write(
+            f"{'Created' if created else 'Found'} the demo service “{service.name}”. Sign in as:"
+        )
+        password = options.get("password") or DEMO_PASSWORD
+        for spec, _user in people:
+            self.stdout.write(f"  {spec.role:<15} {spec.email:<26} password: {password}")

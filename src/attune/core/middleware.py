@@ -1,0 +1,43 @@
+"""Request-scoped context that services need but should not take as parameters (the client IP)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+
+from django.http import HttpRequest, HttpResponse
+
+_client_ip: ContextVar[str | None] = ContextVar("attune_client_ip", default=None)
+
+
+def current_ip() -> str | None:
+    """The IP address of the request being served, or None outside a request (CLI, worker)."""
+    return _client_ip.get()
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind a proxy, REMOTE_ADDR is the proxy; production deployments terminate TLS in front of
+    # Attune and pass the client in X-Forwarded-For (first entry).
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _client_ip.set(client_ip(request))
+        try:
+            response = self.get_response(request)
+        finally:
+            _client_ip.reset(token)
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+            "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; "
+            "form-action 'self'",
+        )
+        return response

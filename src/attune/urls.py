@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from attune.core.api import api
+from attune.core.views import healthz
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cases:caseload", permanent=False), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("cases/", include("attune.cases.urls")),
+    path("service/audit/", include("attune.audit.urls")),
+    path("", include("attune.accounts.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
