@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "attune.accounts",
     "attune.audit",
     "attune.cases",
+    "attune.vault",
+    "attune.films",
 ]
 
 MIDDLEWARE = [
@@ -259,3 +261,17 @@ LOGGING = {
 ATTUNE_SITE_NAME = "Attune"
 ATTUNE_DEFAULT_CYCLES = 3
 ATTUNE_API_TOKEN_PREFIX = "att_"  # noqa: S105 (a public prefix, not a secret)
+
+# --- media ---------------------------------------------------------------------------------------
+ATTUNE_STORAGE = env_str("ATTUNE_STORAGE", "local")
+SCRATCH_DIR = env_path("ATTUNE_SCRATCH_DIR", DATA_DIR / "scratch")
+ATTUNE_UPLOAD_MAX_BYTES = env_int("ATTUNE_UPLOAD_MAX_BYTES", 8 * 1024**3, minimum=1)
+ATTUNE_UPLOAD_CHUNK_BYTES = env_int("ATTUNE_UPLOAD_CHUNK_BYTES", 4 * 1024**2, minimum=64 * 1024)
+ATTUNE_UPLOAD_EXPIRY_HOURS = env_int("ATTUNE_UPLOAD_EXPIRY_HOURS", 24, minimum=1)
+ATTUNE_FILM_MAX_MINUTES = env_int("ATTUNE_FILM_MAX_MINUTES", 60, minimum=1)
+ATTUNE_FILM_MAX_HEIGHT = env_int("ATTUNE_FILM_MAX_HEIGHT", 720, minimum=144)
+ATTUNE_KEEP_ORIGINAL = env_bool("ATTUNE_KEEP_ORIGINAL", True)
+# A processing job whose heartbeat is older than this was lost with its worker: run it again.
+ATTUNE_STALE_JOB_SECONDS = env_int("ATTUNE_STALE_JOB_SECONDS", 120, minimum=1)
+# Upload chunks arrive as request bodies: allow one chunk plus headroom.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ATTUNE_UPLOAD_CHUNK_BYTES + 1024 * 1024

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("cases/", include("attune.cases.urls")),
+    path("films/", include("attune.films.urls")),
     path("service/audit/", include("attune.audit.urls")),
     path("", include("attune.accounts.urls")),
     path("api/", api.urls),

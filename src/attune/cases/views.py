@@ -24,6 +24,7 @@ from attune.cases.forms import (
 from attune.cases.models import Case, CaseState
 from attune.core.errors import ServiceError
 from attune.core.views import form_error
+from attune.films.selectors import film_panel
 
 
 def _user(request: HttpRequest) -> User:
@@ -238,6 +239,7 @@ def cycle_detail(request: HttpRequest, reference: str, number: int) -> HttpRespo
             "stage": selectors.cycle_stage(cycle),
             "form": form,
             "is_guider": is_guider,
+            **film_panel(user, case, cycle, access),
         },
     )
 

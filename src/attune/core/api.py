@@ -88,8 +88,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def register_routers() -> None:
     from attune.cases.api import router as cases_router
+    from attune.films.api import router as films_router
 
     api.add_router("/", cases_router)
+    api.add_router("/", films_router)
 
 
 register_routers()

@@ -1,24 +1,56 @@
-"""What a worker does before it takes jobs: recover work that a killed worker left behind."""
+"""What a worker does besides jobs: recover work a killed worker left, and periodic upkeep."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+
+from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
 
-# Apps register recovery hooks here (e.g. films re-queue processing that a killed worker left).
-STARTUP_HOOKS: list[Callable[[], None]] = []
+Hook = Callable[[], None]
+STARTUP_HOOKS: list[Hook] = []
+PERIODIC: list[tuple[float, Hook]] = []
 
 
-def on_worker_startup(func: Callable[[], None]) -> Callable[[], None]:
+def on_worker_startup(func: Hook) -> Hook:
     STARTUP_HOOKS.append(func)
     return func
 
 
+def periodic(*, seconds: float) -> Callable[[Hook], Hook]:
+    def register(func: Hook) -> Hook:
+        PERIODIC.append((seconds, func))
+        return func
+
+    return register
+
+
+def _run(hook: Hook) -> None:
+    try:
+        hook()
+    except Exception:  # upkeep must never stop the worker taking jobs
+        logger.exception("Worker upkeep %s failed", getattr(hook, "__name__", hook))
+    finally:
+        close_old_connections()
+
+
 def worker_startup() -> None:
     for hook in STARTUP_HOOKS:
-        try:
-            hook()
-        except Exception:  # a broken hook must not stop the worker taking jobs
-            logger.exception("Worker start-up hook %s failed", hook.__name__)
+        _run(hook)
+
+
+def start_periodic_thread(stop: threading.Event) -> threading.Thread:
+    def loop() -> None:
+        elapsed = 0.0
+        while not stop.wait(5.0):
+            elapsed += 5.0
+            for seconds, hook in PERIODIC:
+                if elapsed % seconds < 5.0:
+                    _run(hook)
+
+    thread = threading.Thread(target=loop, name="attune-upkeep", daemon=True)
+    thread.start()
+    return thread

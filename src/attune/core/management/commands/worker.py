@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from attune.core.worker import worker_startup
+from attune.core.worker import start_periodic_thread, worker_startup
 
 
 class Command(BaseCommand):
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         self, *args: Any, batch: bool = False, interval: float = 1.0, **options: Any
     ) -> None:
         worker_startup()
+        if not batch:
+            start_periodic_thread(threading.Event())
         if settings.TASKS_BACKEND == "rq":
             call_command("rqworker", "default", burst=batch)
             return

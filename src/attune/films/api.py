@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Router, Schema
+
+from attune.accounts.models import User
+from attune.cases.selectors import case_for_user, cycle_for_case
+from attune.films import selectors, services
+from attune.films.models import Film, FilmStatus
+
+router = Router(tags=["films"])
+
+
+class UploadStart(Schema):
+    filename: Annotated[str, Field(max_length=255)] = ""
+    size: Annotated[int, Field(gt=0)]
+
+
+class UploadState(Schema):
+    id: uuid.UUID
+    status: FilmStatus
+    size: int = Field(..., alias="upload_size")
+    chunk_size: int = Field(..., alias="upload_chunk_size")
+    received: int = Field(..., alias="upload_received")
+    next_index: int = Field(..., alias="next_chunk_index")
+    expires_at: datetime = Field(..., alias="upload_expires_at")
+    page_url: str
+
+    @staticmethod
+    def resolve_page_url(obj: Film) -> str:
+        return reverse("films:detail", args=[obj.pk])
+
+
+class FilmOut(Schema):
+    id: uuid.UUID
+    case: str = Field(..., alias="case.reference")
+    cycle: int = Field(..., alias="cycle.number")
+    status: FilmStatus
+    stage: str
+    progress: float
+    duration: float | None
+    fps: float | None
+    width: int | None
+    height: int | None
+    has_audio: bool
+    failure_reason: str
+    created_at: datetime
+    ready_at: datetime | None
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@router.post(
+    "/cases/{reference}/cycles/{number}/films",
+    response={201: UploadState},
+    summary="Start a resumable film upload",
+)
+def start_upload(
+    request: HttpRequest, reference: str, number: int, payload: UploadStart
+) -> tuple[int, Film]:
+    case, _ = case_for_user(_user(request), reference)
+    cycle = cycle_for_case(case, number)
+    film = services.film_upload_start(
+        actor=_user(request), case=case, cycle=cycle, filename=payload.filename, size=payload.size
+    )
+    return 201, film
+
+
+@router.get("/films/{film_id}/upload", response=UploadState, summary="Where an upload is up to")
+def upload_state(request: HttpRequest, film_id: uuid.UUID) -> Film:
+    film, _ = selectors.film_for_user(_user(request), film_id)
+    return film
+
+
+@router.put(
+    "/films/{film_id}/upload/{index}",
+    response=UploadState,
+    summary="Send chunk `index` of an upload (raw bytes in the body)",
+)
+def upload_chunk(request: HttpRequest, film_id: uuid.UUID, index: int) -> Film:
+    film, _ = selectors.film_for_user(_user(request), film_id)
+    return services.film_upload_chunk(
+        actor=_user(request), film=film, index=index, data=request.body
+    )
+
+
+@router.get("/films/{film_id}", response=FilmOut, summary="A film's processing status and facts")
+def get_film(request: HttpRequest, film_id: uuid.UUID) -> Film:
+    film, _ = selectors.film_for_user(_user(request), film_id)
+    return film
+
+
+@router.post("/films/{film_id}/retry", response=FilmOut, summary="Retry a failed film")
+def retry_film(request: HttpRequest, film_id: uuid.UUID) -> Film:
+    film, _ = selectors.film_for_user(_user(request), film_id)
+    return services.film_retry(actor=_user(request), film=film)

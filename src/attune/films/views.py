@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from attune.accounts.models import User
+from attune.core.errors import ServiceError
+from attune.films import selectors, services
+from attune.films.models import Film, FilmStatus
+from attune.films.streaming import vault_response
+from attune.vault.services import MediaGone, media_destroyed
+
+MEDIA_KINDS = {"playable", "poster", "sprite", "sprite_index", "waveform"}
+VIEWING_SECONDS = 30 * 60
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def film_detail(request: HttpRequest, film_id: str) -> HttpResponse:
+    film, access = selectors.film_for_user(_user(request), film_id)
+    return render(
+        request,
+        "films/film_detail.html",
+        {
+            "film": film,
+            "case": film.case,
+            "may_see_media": selectors.may_see_media(access),
+            "is_guider": film.case.guider_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_GET
+def film_status(request: HttpRequest, film_id: str) -> HttpResponse:
+    film, access = selectors.film_for_user(_user(request), film_id)
+    response = render(
+        request,
+        "films/_status.html",
+        {"film": film, "may_see_media": selectors.may_see_media(access)},
+    )
+    if film.status == FilmStatus.READY and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"  # swap the progress panel for the player
+    return response
+
+
+def _note_viewing(request: HttpRequest, film: Film) -> None:
+    """One audit event per viewing (per film, per session, per half hour), not per request."""
+    seen: dict[str, float] = request.session.get("films_viewed", {})
+    now = time.time()
+    if now - seen.get(str(film.pk), 0) > VIEWING_SECONDS:
+        services.film_viewed(actor=_user(request), film=film)
+        seen[str(film.pk)] = now
+        request.session["films_viewed"] = seen
+
+
+@login_required
+@require_GET
+def film_media(
+    request: HttpRequest, film_id: str, kind: str
+) -> HttpResponse | StreamingHttpResponse:
+    if kind not in MEDIA_KINDS:
+        raise Http404
+    film, access = selectors.film_for_user(_user(request), film_id)
+    if not selectors.may_see_media(access):
+        raise Forbidden("Service admins see case records, not films.")
+    obj = getattr(film, kind) if film.status == FilmStatus.READY else None
+    if obj is None:
+        if media_destroyed(film.case):
+            return HttpResponse("This film has been deleted.", status=410)
+        raise Http404
+    try:
+        response = vault_response(request, obj)
+    except MediaGone:
+        return HttpResponse("This film has been deleted.", status=410)
+    _note_viewing(request, film)
+    return response
+
+
+@login_required
+@require_POST
+def film_retry(request: HttpRequest, film_id: str) -> HttpResponse:
+    film, _ = selectors.film_for_user(_user(request), film_id)
+    try:
+        services.film_retry(actor=_user(request), film=film)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Processing will start again shortly.")
+    return redirect("films:detail", film_id=film.pk)

@@ -1,0 +1,141 @@
+// Resumable, chunked film upload: survives a dropped network and a page reload.
+// The server keeps where the upload is up to; choosing the same file again carries on from there.
+
+const csrfToken = () =>
+  document.cookie.split("; ").find((c) => c.startsWith("csrftoken="))?.split("=")[1] ?? "";
+
+const fmtBytes = (n) => {
+  const units = ["B", "KB", "MB", "GB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i += 1; }
+  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
+};
+const fmtTime = (s) => {
+  if (!isFinite(s)) return "…";
+  if (s < 60) return `${Math.ceil(s)} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${Math.round(s % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+};
+
+async function api(url, options = {}) {
+  const response = await fetch(url, {
+    credentials: "same-origin",
+    ...options,
+    headers: { "X-CSRFToken": csrfToken(), ...(options.headers || {}) },
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(body?.error?.message || `The server answered ${response.status}.`);
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+class Uploader {
+  constructor(root) {
+    this.root = root;
+    this.input = root.querySelector("[data-file-input]");
+    this.progress = root.querySelector("[data-progress]");
+    this.bar = root.querySelector("[data-bar]");
+    this.text = root.querySelector("[data-progress-text]");
+    this.error = root.querySelector("[data-error]");
+    this.pauseButton = root.querySelector("[data-pause]");
+    this.paused = false;
+    this.input.addEventListener("change", () => this.input.files[0] && this.start(this.input.files[0]));
+    this.pauseButton.addEventListener("click", () => this.togglePause());
+  }
+
+  fingerprint(file) {
+    return `${file.name}|${file.size}|${file.lastModified}`;
+  }
+
+  saved() {
+    try { return JSON.parse(localStorage.getItem(this.root.dataset.resumeKey) || "null"); }
+    catch { return null; }
+  }
+
+  showError(message) {
+    this.error.textContent = message;
+    this.error.hidden = !message;
+  }
+
+  togglePause() {
+    this.paused = !this.paused;
+    this.pauseButton.textContent = this.paused ? "Resume" : "Pause";
+  }
+
+  async start(file) {
+    this.showError("");
+    this.progress.hidden = false;
+    let state = null;
+    const saved = this.saved();
+    const openId = saved && saved.fingerprint === this.fingerprint(file) ? saved.id : null;
+    if (openId) {
+      try {
+        state = await api(`/api/films/${openId}/upload`);
+        if (state.status !== "uploading") state = null;
+      } catch { state = null; }
+    }
+    if (!state) {
+      try {
+        state = await api(this.root.dataset.startUrl, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ filename: file.name, size: file.size }),
+        });
+      } catch (error) {
+        this.showError(error.message);
+        this.progress.hidden = true;
+        return;
+      }
+      localStorage.setItem(this.root.dataset.resumeKey,
+        JSON.stringify({ id: state.id, fingerprint: this.fingerprint(file) }));
+    }
+    await this.send(file, state);
+  }
+
+  async send(file, state) {
+    const started = performance.now();
+    const startBytes = state.received;
+    let failures = 0;
+    while (state.received < state.size) {
+      if (this.paused) { await sleep(300); continue; }
+      const index = state.next_index;
+      const begin = index * state.chunk_size;
+      const blob = file.slice(begin, Math.min(begin + state.chunk_size, file.size));
+      try {
+        state = await api(`/api/films/${state.id}/upload/${index}`, {
+          method: "PUT",
+          headers: { "Content-Type": "application/octet-stream" },
+          body: blob,
+        });
+        failures = 0;
+      } catch (error) {
+        if (error.status && error.status < 500 && error.status !== 409) {
+          this.showError(error.message);
+          return;
+        }
+        failures += 1;
+        const wait = Math.min(30, 2 ** failures);
+        this.text.textContent = `Connection lost; trying again in ${wait} s… (nothing is lost)`;
+        await sleep(wait * 1000);
+        try { state = await api(`/api/films/${state.id}/upload`); } catch { /* retry */ }
+        continue;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const speed = (state.received - startBytes) / Math.max(seconds, 0.001);
+      const pct = (100 * state.received) / state.size;
+      this.bar.value = pct;
+      this.text.textContent = `${pct.toFixed(0)}% · ${fmtBytes(state.received)} of ${fmtBytes(state.size)} · ` +
+        `${fmtBytes(speed)}/s · ${fmtTime((state.size - state.received) / speed)} left`;
+    }
+    localStorage.removeItem(this.root.dataset.resumeKey);
+    this.text.textContent = "Uploaded. Processing the film…";
+    window.location.assign(state.page_url);
+  }
+}
+
+for (const root of document.querySelectorAll("[data-uploader]")) new Uploader(root);

@@ -1,0 +1,106 @@
+"""The master key and the per-case keys it wraps."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from attune.vault import crypto
+from attune.vault.models import CaseKey
+
+
+class MasterKeyError(RuntimeError):
+    pass
+
+
+def parse_master_key(raw: str) -> bytes:
+    """A 32-byte key as 64 hex characters or (URL-safe) base64."""
+    raw = raw.strip()
+    try:
+        key = bytes.fromhex(raw)
+    except ValueError:
+        try:
+            key = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+        except (binascii.Error, ValueError) as exc:
+            raise MasterKeyError("The master key must be 64 hex characters or base64.") from exc
+    if len(key) != crypto.KEY_SIZE:
+        raise MasterKeyError(f"The master key must be {crypto.KEY_SIZE} bytes, not {len(key)}.")
+    return key
+
+
+def _load_or_create_key_file(path: Path) -> bytes:
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            raise MasterKeyError(
+                f"The key file {path.name} must be readable by its owner only (0600)."
+            )
+        return parse_master_key(path.read_text())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = crypto.new_key()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key.hex())
+    return key
+
+
+@cache
+def master_key() -> bytes:
+    if settings.ATTUNE_MASTER_KEY:
+        return parse_master_key(settings.ATTUNE_MASTER_KEY)
+    return _load_or_create_key_file(Path(settings.ATTUNE_MASTER_KEY_FILE))
+
+
+def fingerprint(key: bytes) -> str:
+    return hashlib.sha256(b"attune-master-fingerprint" + key).hexdigest()[:16]
+
+
+def _case_context(case_key: CaseKey) -> bytes:
+    return b"case:" + str(case_key.key_id).encode()
+
+
+def case_key_bytes(case_id: int, *, create: bool = True) -> tuple[CaseKey, bytes]:
+    """The case's plaintext key. Raises KeyUnavailable once the key has been destroyed."""
+    with transaction.atomic():
+        record = CaseKey.objects.select_for_update().filter(case_id=case_id).first()
+        if record is None:
+            if not create:
+                raise crypto.KeyUnavailable("This case has no media key.")
+            mk = master_key()
+            record = CaseKey(case_id=case_id, master_fingerprint=fingerprint(mk))
+            record.wrapped_key = crypto.wrap_key(
+                mk, crypto.new_key(), context=_case_context(record)
+            )
+            record.save()
+    if record.destroyed_at is not None or not record.wrapped_key:
+        raise crypto.KeyUnavailable("This case's media has been destroyed.")
+    return record, crypto.unwrap_key(
+        master_key(),
+        bytes(record.wrapped_key),
+        context=_case_context(record),  # type: ignore[arg-type]
+    )
+
+
+def rotate_master_key(new_key: bytes) -> int:
+    """Re-wrap every live case key under `new_key`. Media is not touched. Returns the count."""
+    old = master_key()
+    count = 0
+    with transaction.atomic():
+        for record in CaseKey.objects.select_for_update().filter(destroyed_at__isnull=True):
+            record.wrapped_key = crypto.rewrap_key(
+                old,
+                new_key,
+                bytes(record.wrapped_key),  # type: ignore[arg-type]
+                context=_case_context(record),
+            )
+            record.master_fingerprint = fingerprint(new_key)
+            record.save(update_fields=["wrapped_key", "master_fingerprint"])
+            count += 1
+    return count

@@ -1,0 +1,105 @@
+"""Factories for tests.
+
+People, services and supervision links are plain rows. Anything on a case is made through
+`attune.cases.services`, so every object a test sees has its audit events, just as in real use.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from attune.accounts.models import Service, SupervisionLink, User
+from attune.cases import services as case_services
+from attune.cases.models import Adult, AdultKind, Case, HelpingQuestion, InitialMeeting
+
+
+class ServiceFactory(DjangoModelFactory[Service]):
+    class Meta:
+        model = Service
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Educational Psychology Service {n}")
+    slug = factory.Sequence(lambda n: f"service-{n}")
+
+
+class UserFactory(DjangoModelFactory[User]):
+    """A guider by default. Pass `password=...` for someone who signs in through the login page;
+    without one the password is unusable, which keeps Argon2 (slow on purpose) out of most tests."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    service = factory.SubFactory(ServiceFactory)
+    is_guider = True
+
+    @factory.post_generation
+    def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        if extracted:
+            obj.set_password(extracted)
+        else:
+            obj.set_unusable_password()
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class SupervisionLinkFactory(DjangoModelFactory[SupervisionLink]):
+    class Meta:
+        model = SupervisionLink
+
+    service = factory.LazyAttribute(lambda o: o.supervisee.service)
+    supervisor = factory.SubFactory(UserFactory, is_supervisor=True)
+    supervisee = factory.SubFactory(UserFactory)
+
+
+def make_case(guider: User, **fields: Any) -> Case:
+    """Open a case through the service, as the guider would."""
+    fields.setdefault("child_name", "Sam Carter")
+    if "child_date_of_birth" not in fields:
+        fields.setdefault("child_age_years", 6)
+    return case_services.case_create(actor=guider, **fields)
+
+
+def add_adult(case: Case, *, name: str = "Jo Carter", **fields: Any) -> Adult:
+    fields.setdefault("kind", AdultKind.PARENT_CARER)
+    fields.setdefault("relationship", "mother")
+    return case_services.adult_add(actor=case.guider, case=case, name=name, **fields)
+
+
+def record_meeting(case: Case, *, days_ago: int = 7, agreed: str = "") -> InitialMeeting:
+    return case_services.initial_meeting_record(
+        actor=case.guider,
+        case=case,
+        met_on=timezone.localdate() - timedelta(days=days_ago),
+        agreed=agreed or "Film at home after school, three cycles.",
+    )
+
+
+def add_question(
+    case: Case,
+    adult: Adult,
+    *,
+    text: str = "How can I help Sam tell me about school?",
+    baseline: int = 3,
+    hoped_for: int | None = 7,
+) -> HelpingQuestion:
+    return case_services.helping_question_add(
+        actor=case.guider, case=case, adult=adult, text=text, baseline=baseline, hoped_for=hoped_for
+    )
+
+
+def make_ready_case(guider: User, **fields: Any) -> Case:
+    """A referred case with one adult, the initial meeting and one helping question:
+    everything the work needs before it can be marked agreed."""
+    case = make_case(guider, **fields)
+    adult = add_adult(case)
+    record_meeting(case)
+    add_question(case, adult)
+    return Case.objects.get(pk=case.pk)
