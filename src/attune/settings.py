@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "attune.cases",
     "attune.vault",
     "attune.films",
+    "attune.consent",
+    "attune.safeguarding",
+    "attune.analysis",
+    "attune.moments",
 ]
 
 MIDDLEWARE = [

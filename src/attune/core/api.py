@@ -5,6 +5,7 @@ Every error answers `{"error": {"code": ..., "message": ..., "fields": [{"field"
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -86,12 +87,19 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "error", str(exc))
 
 
-def register_routers() -> None:
-    from attune.cases.api import router as cases_router
-    from attune.films.api import router as films_router
+# Each app with an API keeps its router in `<app>/api.py`.
+API_APPS = ["cases", "films", "consent", "safeguarding", "analysis", "moments"]
 
-    api.add_router("/", cases_router)
-    api.add_router("/", films_router)
+
+def register_routers() -> None:
+    for app in API_APPS:
+        try:
+            module = importlib.import_module(f"attune.{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"attune.{app}.api":
+                raise
+            continue
+        api.add_router("/", module.router)
 
 
 register_routers()
