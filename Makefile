@@ -19,6 +19,7 @@ install: $(STAMP)
 
 migrate: install
 	$(BIN)/attune migrate --noinput -v0
+	$(BIN)/attune collectstatic --noinput -v0
 
 demo: migrate
 	$(BIN)/attune demo
