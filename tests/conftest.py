@@ -6,7 +6,7 @@ service; `supervisor` supervises `owner`; `outsider` is a guider in `other_servi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,8 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from attune.accounts.models import Service, User
 from attune.cases.models import Case
+from attune.vault.keys import master_key
+from attune.vault.storage import vault_storage
 from tests.factories import ServiceFactory, SupervisionLinkFactory, UserFactory, make_ready_case
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -22,17 +24,28 @@ LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 ClientFor = Callable[[User | None], Client]
 
 
+def _forget_cached_locations() -> None:
+    # The vault caches its storage and master key per process; each test has its own data dir.
+    vault_storage.cache_clear()
+    master_key.cache_clear()
+
+
 @pytest.fixture(autouse=True)
-def _files_under_tmp_path(settings: SettingsWrapper, tmp_path: Path) -> None:
+def _files_under_tmp_path(settings: SettingsWrapper, tmp_path: Path) -> Iterator[None]:
     """Whatever a test writes (media, keys, scratch files) lands under its own tmp_path, whatever
     ATTUNE_DATA_DIR says."""
     data = tmp_path / "data"
     data.mkdir()
     settings.DATA_DIR = data
     settings.MEDIA_ROOT = str(data / "media")
+    settings.SCRATCH_DIR = data / "scratch"
+    settings.ATTUNE_MASTER_KEY = ""
     settings.ATTUNE_MASTER_KEY_FILE = data / "master.key"
     settings.STATIC_ROOT = data / "static"
     settings.STATIC_ROOT.mkdir()
+    _forget_cached_locations()
+    yield
+    _forget_cached_locations()
 
 
 @pytest.fixture

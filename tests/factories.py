@@ -103,3 +103,20 @@ def make_ready_case(guider: User, **fields: Any) -> Case:
     record_meeting(case)
     add_question(case, adult)
     return Case.objects.get(pk=case.pk)
+
+
+def consent_to_everything(case: Case) -> None:
+    """Every adult on the case signs the service's consent form for every scope (typed name)."""
+    from attune.consent.models import Scope, SignatureMethod
+    from attune.consent.services import consent_record
+
+    for adult in case.adults.all():
+        consent_record(
+            actor=case.guider,
+            case=case,
+            adult=adult,
+            scopes=list(Scope.values),
+            method=SignatureMethod.TYPED,
+            typed_name=adult.name,
+            confirmed=True,
+        )

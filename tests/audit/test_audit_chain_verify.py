@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def verify() -> str:
     return out.getvalue()
 
 
-def raw_sql(sql: str, params: list[object]) -> None:
+def raw_sql(sql: str, params: list[str | int]) -> None:
     """Write straight to the table, as someone with database access could (no ORM guard)."""
     with connection.cursor() as cursor:
         cursor.execute(sql.format(table=connection.ops.quote_name(TABLE)), params)
@@ -107,7 +108,7 @@ def test_the_orm_refuses_to_change_or_remove_events(demo_events: list[AuditEvent
     before = AuditEvent.objects.count()
 
     event.action = "case.nothing_to_see"
-    attempts = {
+    attempts: dict[str, Callable[[], object]] = {
         "save": event.save,
         "delete": event.delete,
         "queryset update": lambda: AuditEvent.objects.filter(pk=event.pk).update(action="x"),

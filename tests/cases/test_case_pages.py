@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -14,8 +15,11 @@ from attune.cases.models import Case, CaseState
 from tests.conftest import ClientFor
 from tests.factories import make_case, make_ready_case
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
-def html_of(response) -> str:  # type: ignore[no-untyped-def]
+
+def html_of(response: Response) -> str:
     assert response.status_code == 200, response.status_code
     return str(response.content.decode())
 
@@ -65,6 +69,8 @@ def test_caseload_filters_by_state(case: Case, owner: User, client_for: ClientFo
 
     everything = html_of(client.get("/cases/", {"state": "all"}))
     assert all(c.reference in everything for c in (case, agreed, withdrawn))
+
+    assert "<title>Caseload · Attune</title>" in open_cases
 
     nonsense = html_of(client.get("/cases/", {"state": "<script>"}))
     assert withdrawn.reference not in nonsense and case.reference in nonsense
@@ -201,12 +207,23 @@ def test_withdrawal_without_a_reason_asks_for_one_beside_the_field(
         client_for(case.guider).post(f"/cases/{case.reference}/state/withdrawn/", {"reason": ""})
     )
 
-    assert "Say why the work is ending" in field_block(html, "reason")
+    reason = field_block(html, "reason")
+    assert "Why is the work ending?" in reason
+    assert "This field is required." in reason
+    assert "(optional)" not in reason
     case.refresh_from_db()
     assert case.state == CaseState.REFERRED
 
 
+def test_a_transition_form_labels_its_own_field(case: Case, client_for: ClientFor) -> None:
+    # The page's own title must not leak into the field's label.
+    html = html_of(client_for(case.guider).get(f"/cases/{case.reference}/state/agreed/"))
+
+    assert "Reason or note" in field_block(html, "reason")
+
+
 def test_a_legal_state_change_moves_the_case_on(case: Case, client_for: ClientFor) -> None:
+    # An empty POST is a submission too: the note is optional.
     response = client_for(case.guider).post(f"/cases/{case.reference}/state/agreed/", {})
 
     assert response.status_code == 302

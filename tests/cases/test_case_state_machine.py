@@ -137,7 +137,7 @@ def test_the_work_moves_from_referral_to_closure_and_each_step_is_audited(case: 
         ("in_cycles", "closing"),
         ("closing", "closed"),
     ]
-    last = AuditEvent.objects.filter(case=case).latest("seq")
+    last = AuditEvent.objects.filter(case=case, action="case.state_changed").latest("seq")
     assert last.actor == case.guider
     assert last.details["reason"] == "Goals reached."
 

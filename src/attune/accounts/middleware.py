@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/invitations/", "/healthz")
@@ -21,10 +21,23 @@ class RequireMFAMiddleware:
         if (
             settings.ATTUNE_REQUIRE_MFA
             and user is not None
+            # Only a browser session is authenticated here; API tokens are checked later, by the
+            # API, and scripts have no second factor to offer.
             and user.is_authenticated
             and not request.path.startswith(_ALLOWED_PREFIXES)
-            and not request.path.startswith("/api/")
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
+            if request.path.startswith("/api/"):
+                # A signed-in browser without a second factor must not reach cases via the API.
+                return JsonResponse(
+                    {
+                        "error": {
+                            "code": "mfa_required",
+                            "message": "Set up two-factor sign-in first, or use an API token.",
+                            "fields": [],
+                        }
+                    },
+                    status=403,
+                )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -21,6 +21,11 @@ class Service(models.Model):
     retention_days = models.PositiveIntegerField(
         default=30, help_text="Days after a case closes before its media is deleted (0 = at once)."
     )
+    records_years = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="Years after a case closes that its records (letters, notes, consent and "
+        "safeguarding records) are kept before review. Records are never deleted automatically.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from attune.accounts.selectors import guiders_for_user
 from attune.cases import selectors, services
@@ -104,7 +104,7 @@ def list_cases(request: HttpRequest, state: CaseState | None = None) -> list[Cas
 
 
 @router.post("/cases", response={201: CaseOut}, summary="Open a case")
-def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, Case]:
+def create_case(request: HttpRequest, payload: CaseIn) -> Status[Case]:
     user = request.user
     guider = None
     if payload.guider_email:
@@ -119,7 +119,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, Case]:
         **fields,
     )
     case, _ = selectors.case_for_user(user, case.reference)  # type: ignore[arg-type]
-    return 201, case
+    return Status(201, case)
 
 
 @router.get("/cases/{reference}", response=CaseOut, summary="One case")
@@ -146,7 +146,7 @@ def list_helping_questions(request: HttpRequest, reference: str) -> list[Helping
 )
 def add_helping_question(
     request: HttpRequest, reference: str, payload: HelpingQuestionIn
-) -> tuple[int, HelpingQuestion]:
+) -> Status[HelpingQuestion]:
     case, _ = selectors.case_for_user(request.user, reference)  # type: ignore[arg-type]
     adult = selectors.adult_for_case(case, payload.adult_id)
     question = services.helping_question_add(
@@ -157,4 +157,4 @@ def add_helping_question(
         baseline=payload.baseline,
         hoped_for=payload.hoped_for,
     )
-    return 201, question
+    return Status(201, question)

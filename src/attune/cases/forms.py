@@ -73,6 +73,7 @@ class HelpingQuestionForm(forms.ModelForm):
     class Meta:
         model = HelpingQuestion
         fields = ["adult", "text", "baseline", "hoped_for"]
+        labels = {"adult": "Whose question is it?", "text": "Helping question"}
         widgets = {
             "text": forms.Textarea(
                 attrs={"rows": 2, "placeholder": "e.g. How can I help Sam settle at bedtime?"}
@@ -100,3 +101,11 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Reason or note",
     )
+
+    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if reason_required:
+            reason = self.fields["reason"]
+            reason.required = True
+            reason.label = "Why is the work ending?"
+            reason.help_text = "For example, the family asked to stop. The record is kept."

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.accounts.selectors import supervisee_ids
 from attune.cases.models import Adult, Case, CaseState, Cycle, HelpingQuestion
+from attune.safeguarding.models import Concern
 
 
 class Access(StrEnum):
@@ -161,7 +162,9 @@ def caseload(user: User, *, state: str | None = None) -> list[tuple[Case, NextAc
         cases = cases.exclude(state__in=[CaseState.CLOSED, CaseState.WITHDRAWN])
     elif state:
         cases = cases.filter(state=state)
-    cases = cases.select_related("initial_meeting")
+    cases = cases.select_related("initial_meeting").annotate(
+        has_concern=Exists(Concern.objects.filter(case=OuterRef("pk")))
+    )
     return [(case, next_action(case)) for case in cases.order_by("-updated_at")]
 
 

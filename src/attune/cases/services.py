@@ -297,10 +297,12 @@ def transition_blockers(case: Case, to_state: str) -> list[str]:
 def case_transition(*, actor: User, case: Case, to_state: str, reason: str = "") -> Case:
     _require_guider(actor, case)
     blockers = transition_blockers(case, to_state)
-    if to_state == CaseState.WITHDRAWN and not reason.strip():
-        blockers.append("Say why the work is ending (for example, the family asked to stop).")
     if blockers:
         raise TransitionRefused(" ".join(blockers))
+    if to_state == CaseState.WITHDRAWN and not reason.strip():
+        raise TransitionRefused(
+            "Say why the work is ending (for example, the family asked to stop).", field="reason"
+        )
     with transaction.atomic():
         from_state = case.state
         case.state = to_state
@@ -320,6 +322,10 @@ def case_transition(*, actor: User, case: Case, to_state: str, reason: str = "")
             obj=case,
             details={"from": from_state, "to": to_state, "reason": reason.strip()},
         )
+        # Closing plans the deletion of the media; closure starts its countdown.
+        from attune.consent.services import retention_after_transition
+
+        retention_after_transition(actor=actor, case=case, from_state=from_state)
     return case
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from attune.accounts.models import User
 from attune.accounts.selectors import guiders_for_user
@@ -81,6 +81,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     case, access = selectors.case_for_user(user, reference)
@@ -249,7 +250,11 @@ def case_transition(request: HttpRequest, reference: str, state: str) -> HttpRes
     case = _case_for_guider(request, reference)
     if state not in services.TRANSITION_LABELS:
         raise Forbidden("Unknown state.")
-    form = TransitionForm(request.POST or None)
+    # Bound on every POST: the reason is optional, so an empty POST is still a submission.
+    form = TransitionForm(
+        request.POST if request.method == "POST" else None,
+        reason_required=state == CaseState.WITHDRAWN,
+    )
     blockers = services.transition_blockers(case, state)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from attune.accounts.models import Service, SupervisionLink, User
 from attune.cases import services as cases
-from attune.cases.models import AdultKind, Case, CaseState, Setting
+from attune.cases.models import Adult, AdultKind, Case, CaseState, Setting
 
 DEMO_PASSWORD = "attune-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 DEMO_SERVICE_SLUG = "demo"
@@ -65,6 +65,22 @@ def _days(n: int) -> date:
     return timezone.localdate() + timedelta(days=n)
 
 
+def _consent(guider: User, case: Case, adult: Adult, scopes: list[str], days_ago: int) -> None:
+    """Consent by typed name, as recorded at the initial meeting (filming needs it)."""
+    from attune.consent.services import consent_record
+
+    consent_record(
+        actor=guider,
+        case=case,
+        adult=adult,
+        scopes=scopes,
+        method="typed",
+        typed_name=adult.name,
+        confirmed=True,
+        signed_on=_days(-days_ago),
+    )
+
+
 def _seed_cases(guider: User, trainee: User) -> None:
     # 1. Just referred.
     cases.case_create(
@@ -109,6 +125,7 @@ def _seed_cases(guider: User, trainee: User) -> None:
         baseline=3,
         hoped_for=7,
     )
+    _consent(guider, case, mum, ["filming", "supervision", "stills"], days_ago=10)
     cases.case_transition(actor=guider, case=case, to_state=CaseState.AGREED)
     first = case.cycles.get(number=1)
     cases.cycle_update(
@@ -154,6 +171,7 @@ def _seed_cases(guider: User, trainee: User) -> None:
         text="How can I notice what Oliver is good at?",
         baseline=5,
     )
+    _consent(guider, case, ta, ["filming", "supervision", "training"], days_ago=40)
     cases.case_transition(actor=guider, case=case, to_state=CaseState.AGREED)
     c1, c2 = case.cycles.get(number=1), case.cycles.get(number=2)
     cases.cycle_update(
@@ -209,6 +227,7 @@ def _seed_cases(guider: User, trainee: User) -> None:
         baseline=2,
         hoped_for=6,
     )
+    _consent(trainee, case, dad, ["filming", "supervision", "stills"], days_ago=14)
     cases.case_transition(actor=trainee, case=case, to_state=CaseState.AGREED)
     cases.cycle_update(
         actor=trainee,

@@ -4,9 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
 
 from attune.accounts.models import User
 from attune.cases.selectors import case_for_user, cycle_for_case
@@ -18,7 +21,7 @@ router = Router(tags=["films"])
 
 class UploadStart(Schema):
     filename: Annotated[str, Field(max_length=255)] = ""
-    size: Annotated[int, Field(gt=0)]
+    size: int  # checked by the service, which explains an empty file plainly
 
 
 class UploadState(Schema):
@@ -64,13 +67,13 @@ def _user(request: HttpRequest) -> User:
 )
 def start_upload(
     request: HttpRequest, reference: str, number: int, payload: UploadStart
-) -> tuple[int, Film]:
+) -> Status[Film]:
     case, _ = case_for_user(_user(request), reference)
     cycle = cycle_for_case(case, number)
     film = services.film_upload_start(
         actor=_user(request), case=case, cycle=cycle, filename=payload.filename, size=payload.size
     )
-    return 201, film
+    return Status(201, film)
 
 
 @router.get("/films/{film_id}/upload", response=UploadState, summary="Where an upload is up to")
@@ -86,9 +89,17 @@ def upload_state(request: HttpRequest, film_id: uuid.UUID) -> Film:
 )
 def upload_chunk(request: HttpRequest, film_id: uuid.UUID, index: int) -> Film:
     film, _ = selectors.film_for_user(_user(request), film_id)
-    return services.film_upload_chunk(
-        actor=_user(request), film=film, index=index, data=request.body
-    )
+    try:
+        data = request.body
+    except RequestDataTooBig as exc:
+        raise HttpError(
+            413, f"A chunk may be at most {film.upload_chunk_size} bytes; send smaller chunks."
+        ) from exc
+    try:
+        return services.film_upload_chunk(actor=_user(request), film=film, index=index, data=data)
+    except services.UploadStorageFull as exc:
+        # 507: the client keeps the chunk and sends it again later.
+        raise HttpError(507, exc.message) from exc
 
 
 @router.get("/films/{film_id}", response=FilmOut, summary="A film's processing status and facts")

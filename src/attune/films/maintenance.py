@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 
 from attune.core.worker import on_worker_startup, periodic
-from attune.films import services
+from attune.films import processing, services
 from attune.vault.services import orphans_sweep
 
 
 @on_worker_startup
 @periodic(seconds=60)
 def films_maintenance() -> None:
-    services.films_recover_stale()
+    processing.films_recover_stale()
     services.film_uploads_expire()
-    orphans_sweep(min_age_seconds=settings.ATTUNE_STALE_JOB_SECONDS)
+    # Read what running jobs are writing before the sweep reads the saved objects.
+    keep = processing.pending_names()
+    orphans_sweep(min_age_seconds=settings.ATTUNE_STALE_JOB_SECONDS, keep=keep)

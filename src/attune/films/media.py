@@ -16,13 +16,16 @@ raised as :class:`MediaError`.
 from __future__ import annotations
 
 import collections
+import ctypes
 import dataclasses
 import errno
 import itertools
 import json
 import math
 import os
+import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -654,6 +657,18 @@ class _StderrTail:
         return "\n".join(self.lines)
 
 
+# Looked up once, in the parent: the child between fork and exec should do as little as possible.
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the ffmpeg child: die with the worker (a SIGKILLed worker runs no cleanup), so a
+    killed job leaves no encoder writing into its scratch dir."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _run_ffmpeg(
     args: Sequence[str],
     *,
@@ -675,6 +690,7 @@ def _run_ffmpeg(
         stderr=subprocess.PIPE,
         text=True,
         errors="replace",
+        preexec_fn=_die_with_parent if _PRCTL is not None else None,
     )
     assert proc.stdout is not None and proc.stderr is not None
     tail = _StderrTail(proc.stderr)

@@ -17,6 +17,20 @@ class FilmStatus(models.TextChoices):
     EXPIRED = "expired", "Upload not finished"
 
 
+STAGE_LABELS = {
+    "waiting": "Waiting to start",
+    "waiting (restarted)": "Waiting to start again (the server was interrupted)",
+    "starting": "Starting",
+    "decrypting": "Preparing the upload",
+    "make_playable": "Making the film playable",
+    "poster": "Choosing a poster picture",
+    "sprite": "Making thumbnails",
+    "waveform": "Drawing the sound wave",
+    "storing": "Encrypting and storing",
+    "ready": "Ready",
+}
+
+
 class Film(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="films")
@@ -31,8 +45,15 @@ class Film(models.Model):
     stage = models.CharField(max_length=64, blank=True)
     progress = models.FloatField(default=0.0)
     failure_reason = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Processing attempts; each claim of the job counts one."
+    )
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    pending_objects = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Storage names a processing attempt is writing and has not yet committed.",
+    )
     # Upload (resumable): size declared up front, chunks arrive in order.
     upload_size = models.PositiveBigIntegerField()
     upload_chunk_size = models.PositiveIntegerField()
@@ -74,8 +95,13 @@ class Film(models.Model):
         return f"film {self.id}"
 
     @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS.get(self.stage, self.stage.replace("_", " ").capitalize())
+
+    @property
     def next_chunk_index(self) -> int:
-        return self.upload_received // self.upload_chunk_size
+        # Rounded up: once complete, the last (short) chunk counts too.
+        return -(-self.upload_received // self.upload_chunk_size)
 
     @property
     def upload_fraction(self) -> float:

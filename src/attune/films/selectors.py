@@ -32,8 +32,16 @@ def film_for_user(user: User, film_id: uuid.UUID | str) -> tuple[Film, Access]:
     return film, access
 
 
-def may_see_media(access: Access) -> bool:
-    return access in MEDIA_ACCESS
+def may_see_media(access: Access | None, case: Case | None = None) -> bool:
+    """The guider sees their case's media; a supervisor only while every adult's supervision
+    consent is in force (without the case to check, a supervisor is refused)."""
+    if access not in MEDIA_ACCESS:
+        return False
+    if access == Access.SUPERVISOR:
+        from attune.consent.selectors import supervisor_may_see_media
+
+        return case is not None and supervisor_may_see_media(case)
+    return True
 
 
 def films_for_cycle(cycle: Cycle) -> list[Film]:
@@ -46,12 +54,17 @@ def open_upload_for_cycle(cycle: Cycle, user: User) -> Film | None:
 
 def film_panel(user: User, case: Case, cycle: Cycle, access: Access) -> dict[str, object]:
     """What the cycle page shows about its films and the uploader."""
-    from attune.films.services import case_may_film
+    from attune.consent.selectors import MediaState, media_state
+    from attune.films.services import filming_blockers
 
+    blockers = filming_blockers(case)
+    state = media_state(case)
     return {
         "films": films_for_cycle(cycle),
-        "may_see_media": may_see_media(access),
-        "may_film": case_may_film(case),
+        "may_see_media": may_see_media(access, case) and state == MediaState.AVAILABLE,
+        "media_state": state,
+        "may_film": not blockers,
+        "film_blockers": blockers,
         "open_upload": open_upload_for_cycle(cycle, user),
         "upload_limit_gb": round(settings.ATTUNE_UPLOAD_MAX_BYTES / 1024**3, 1),
     }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from attune.films import services
+from attune.films import processing
 
 
 @task()
 def process_film(film_id: str) -> None:
-    services.film_process(film_id)
+    processing.film_process(film_id)

@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.accounts.models import User
+from attune.consent.selectors import MediaState, media_state
 from attune.core.errors import ServiceError
 from attune.films import selectors, services
 from attune.films.models import Film, FilmStatus
 from attune.films.streaming import vault_response
-from attune.vault.services import MediaGone, media_destroyed
+from attune.vault.services import MediaGone
 
 MEDIA_KINDS = {"playable", "poster", "sprite", "sprite_index", "waveform"}
 VIEWING_SECONDS = 30 * 60
@@ -27,13 +28,16 @@ def _user(request: HttpRequest) -> User:
 @login_required
 def film_detail(request: HttpRequest, film_id: str) -> HttpResponse:
     film, access = selectors.film_for_user(_user(request), film_id)
+    state = media_state(film.case)
     return render(
         request,
         "films/film_detail.html",
         {
             "film": film,
             "case": film.case,
-            "may_see_media": selectors.may_see_media(access),
+            "may_see_media": selectors.may_see_media(access, film.case)
+            and state == MediaState.AVAILABLE,
+            "media_state": state,
             "is_guider": film.case.guider_id == request.user.pk,
         },
     )
@@ -46,10 +50,10 @@ def film_status(request: HttpRequest, film_id: str) -> HttpResponse:
     response = render(
         request,
         "films/_status.html",
-        {"film": film, "may_see_media": selectors.may_see_media(access)},
+        {"film": film, "may_see_media": selectors.may_see_media(access, film.case)},
     )
-    if film.status == FilmStatus.READY and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"  # swap the progress panel for the player
+    if film.status in {FilmStatus.READY, FilmStatus.FAILED} and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"  # show the player (or the retry button) in full
     return response
 
 
@@ -71,12 +75,17 @@ def film_media(
     if kind not in MEDIA_KINDS:
         raise Http404
     film, access = selectors.film_for_user(_user(request), film_id)
-    if not selectors.may_see_media(access):
-        raise Forbidden("Service admins see case records, not films.")
+    if not selectors.may_see_media(access, film.case):
+        raise Forbidden("Films are seen by the guider, and by their supervisor with consent.")
+    state = media_state(film.case)
+    if state == MediaState.LOCKED:  # consent withdrawn: locked at once, destroyed in moments
+        return HttpResponse("This film is being deleted: consent was withdrawn.", status=410)
+    if state == MediaState.DESTROYED:
+        # Crypto-shredded: nothing of it is left to answer for (issue 4: 410 while locked, then
+        # 404 once destroyed). The case page shows the deletion receipt.
+        raise Http404
     obj = getattr(film, kind) if film.status == FilmStatus.READY else None
     if obj is None:
-        if media_destroyed(film.case):
-            return HttpResponse("This film has been deleted.", status=410)
         raise Http404
     try:
         response = vault_response(request, obj)

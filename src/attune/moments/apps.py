@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class MomentsConfig(AppConfig):
     name = "attune.moments"
     label = "moments"
+    verbose_name = "Micro-analysis"
+
+    def ready(self) -> None:
+        from attune.moments import maintenance  # noqa: F401 (registers worker hooks)

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from attune.vault import crypto
 from attune.vault.models import CaseKey
@@ -66,23 +66,40 @@ def _case_context(case_key: CaseKey) -> bytes:
     return b"case:" + str(case_key.key_id).encode()
 
 
+def _current_master_key(record: CaseKey) -> bytes:
+    """The master key that wraps `record`. After `attune keys rotate` in another process the
+    cached key is stale: read it again rather than fail until a restart."""
+    key = master_key()
+    if record.master_fingerprint and record.master_fingerprint != fingerprint(key):
+        master_key.cache_clear()
+        key = master_key()
+    return key
+
+
+def _create_case_key(case_id: int) -> CaseKey:
+    mk = master_key()
+    record = CaseKey(case_id=case_id, master_fingerprint=fingerprint(mk))
+    record.wrapped_key = crypto.wrap_key(mk, crypto.new_key(), context=_case_context(record))
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        # Another request made the case's key at the same moment: use that one.
+        return CaseKey.objects.get(case_id=case_id)
+    return record
+
+
 def case_key_bytes(case_id: int, *, create: bool = True) -> tuple[CaseKey, bytes]:
     """The case's plaintext key. Raises KeyUnavailable once the key has been destroyed."""
-    with transaction.atomic():
-        record = CaseKey.objects.select_for_update().filter(case_id=case_id).first()
-        if record is None:
-            if not create:
-                raise crypto.KeyUnavailable("This case has no media key.")
-            mk = master_key()
-            record = CaseKey(case_id=case_id, master_fingerprint=fingerprint(mk))
-            record.wrapped_key = crypto.wrap_key(
-                mk, crypto.new_key(), context=_case_context(record)
-            )
-            record.save()
+    record = CaseKey.objects.filter(case_id=case_id).first()
+    if record is None:
+        if not create:
+            raise crypto.KeyUnavailable("This case has no media key.")
+        record = _create_case_key(case_id)
     if record.destroyed_at is not None or not record.wrapped_key:
         raise crypto.KeyUnavailable("This case's media has been destroyed.")
     return record, crypto.unwrap_key(
-        master_key(),
+        _current_master_key(record),
         bytes(record.wrapped_key),
         context=_case_context(record),  # type: ignore[arg-type]
     )

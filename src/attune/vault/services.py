@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import IO
@@ -35,27 +35,43 @@ def media_destroyed(case: Case) -> bool:
     return CaseKey.objects.filter(case=case, destroyed_at__isnull=False).exists()
 
 
-def object_store(
-    *, case: Case, kind: str, src: IO[bytes], content_type: str = "application/octet-stream"
+def object_storage_name(case: Case, object_id: uuid.UUID) -> str:
+    """Where object `object_id` of `case` is (or will be) stored. Knowing the name before
+    writing lets a job record what it is about to write, so a killed job can be cleaned up."""
+    try:
+        record, _ = case_key_bytes(case.pk)
+    except crypto.KeyUnavailable as exc:
+        raise MediaGone(str(exc)) from exc
+    return f"{record.key_id}/{object_id}.atv"
+
+
+def object_write(
+    *,
+    case: Case,
+    kind: str,
+    src: IO[bytes],
+    content_type: str = "application/octet-stream",
+    object_id: uuid.UUID | None = None,
+    chunk_size: int = crypto.DEFAULT_CHUNK_SIZE,
 ) -> VaultObject:
-    """Encrypt `src` into the vault under a fresh object key wrapped by the case key."""
+    """Encrypt `src` into storage under a fresh object key wrapped by the case key.
+
+    Returns the object's row *unsaved*: the caller saves it (or, on failure, calls
+    `objects_discard`). A failed write (disk full, network) leaves nothing behind.
+    """
     try:
         record, case_key = case_key_bytes(case.pk)
     except crypto.KeyUnavailable as exc:
         raise MediaGone(str(exc)) from exc
-    object_id = uuid.uuid4()
+    object_id = object_id or uuid.uuid4()
     object_key = crypto.new_key()
     name = f"{record.key_id}/{object_id}.atv"
     try:
-        plain, cipher = write_encrypted(name, src, object_key, object_id)
+        plain, cipher = write_encrypted(name, src, object_key, object_id, chunk_size)
     except BaseException:
-        # Nothing half-stored: a failed write (disk full, network) leaves no object behind.
-        try:
-            delete_ciphertext(name)
-        except Exception:
-            logger.exception("Could not remove a partly written vault object %s", name)
+        _delete_quietly(name)
         raise
-    return VaultObject.objects.create(
+    return VaultObject(
         id=object_id,
         case=case,
         kind=kind,
@@ -65,6 +81,63 @@ def object_store(
         plaintext_size=plain,
         ciphertext_size=cipher,
     )
+
+
+def _delete_quietly(name: str) -> None:
+    try:
+        delete_ciphertext(name)
+    except Exception:
+        logger.exception("Could not remove the vault object %s", name)
+
+
+def objects_discard(objects: Iterable[VaultObject]) -> None:
+    """Remove the stored ciphertext of objects whose rows were never saved (or rolled back)."""
+    for obj in objects:
+        _delete_quietly(obj.storage_name)
+
+
+def names_discard(names: Iterable[str]) -> None:
+    """Remove stored ciphertext by name, unless a saved object claims it."""
+    names = list(names)
+    claimed = set(
+        VaultObject.objects.filter(storage_name__in=names).values_list("storage_name", flat=True)
+    )
+    for name in names:
+        if name not in claimed:
+            _delete_quietly(name)
+
+
+def case_key_hold(case: Case) -> None:
+    """Lock the case's key row until the transaction ends; MediaGone if it was destroyed.
+
+    Call it in the transaction that saves new objects, so none is saved for a case whose media
+    was destroyed while the object was being written.
+    """
+    key = CaseKey.objects.select_for_update().filter(case=case).first()
+    if key is None or key.destroyed_at is not None:
+        raise MediaGone("This case's media has been destroyed.")
+
+
+def object_store(
+    *,
+    case: Case,
+    kind: str,
+    src: IO[bytes],
+    content_type: str = "application/octet-stream",
+    chunk_size: int = crypto.DEFAULT_CHUNK_SIZE,
+) -> VaultObject:
+    """Encrypt `src` into the vault and save its row."""
+    obj = object_write(
+        case=case, kind=kind, src=src, content_type=content_type, chunk_size=chunk_size
+    )
+    try:
+        with transaction.atomic():
+            case_key_hold(case)
+            obj.save(force_insert=True)
+    except BaseException:
+        objects_discard([obj])
+        raise
+    return obj
 
 
 def object_store_path(*, case: Case, kind: str, path: Path, content_type: str) -> VaultObject:
@@ -116,8 +189,11 @@ def object_decrypt_to(obj: VaultObject, dest: IO[bytes]) -> int:
 
 
 def object_delete(obj: VaultObject) -> None:
-    delete_ciphertext(obj.storage_name)
+    """Delete the row now and the ciphertext once the transaction commits, so a rollback never
+    leaves a row whose file is gone (a file whose row is gone is removed by the orphan sweep)."""
+    name = obj.storage_name
     obj.delete()
+    transaction.on_commit(lambda: _delete_quietly(name))
 
 
 def case_media_destroy(*, case: Case, reason: str, actor: User | None) -> DeletionReceipt:
@@ -125,7 +201,12 @@ def case_media_destroy(*, case: Case, reason: str, actor: User | None) -> Deleti
     with transaction.atomic():
         key = CaseKey.objects.select_for_update().filter(case=case).first()
         objects = list(VaultObject.objects.select_for_update().filter(case=case))
-        if key is not None and key.destroyed_at is None:
+        if key is None:
+            # No media yet: record the key as destroyed anyway, so none can be added later.
+            key = CaseKey.objects.create(
+                case=case, wrapped_key=None, master_fingerprint="", destroyed_at=timezone.now()
+            )
+        elif key.destroyed_at is None:
             key.wrapped_key = None
             key.destroyed_at = timezone.now()
             key.save(update_fields=["wrapped_key", "destroyed_at"])
@@ -134,7 +215,7 @@ def case_media_destroy(*, case: Case, reason: str, actor: User | None) -> Deleti
             case=case,
             reason=reason,
             actor=actor,
-            key_id=key.key_id if key else None,
+            key_id=key.key_id,
             object_count=len(objects),
             total_bytes=sum(o.ciphertext_size for o in objects),
             items=listing,
@@ -153,34 +234,47 @@ def case_media_destroy(*, case: Case, reason: str, actor: User | None) -> Deleti
         # The key is already gone, so what is left in storage can no longer be read; still,
         # delete it. A failure here is logged and retried by the orphan sweep.
         for name in names:
-            try:
-                delete_ciphertext(name)
-            except Exception:
-                logger.exception("Could not delete vault object %s", name)
+            _delete_quietly(name)
 
     transaction.on_commit(_delete_files)
     return receipt
 
 
-def orphans_sweep(*, min_age_seconds: int) -> int:
+def orphans_sweep(*, min_age_seconds: int, keep: Collection[str] = ()) -> int:
     """Delete stored ciphertext that no object row claims (left by a worker killed mid-write).
 
-    Only files untouched for `min_age_seconds` go, so a write in progress is never removed.
+    Only files untouched for `min_age_seconds` go, so a write in progress is never removed;
+    `keep` names files a live job has written but not yet committed. Read `keep` before calling:
+    the rows are read here, after it, so a job that commits in between is still covered.
     """
     from attune.vault.storage import list_names, vault_storage
 
     storage = vault_storage()
     known = set(VaultObject.objects.values_list("storage_name", flat=True))
+    keep = set(keep)
     cutoff = timezone.now() - timedelta(seconds=min_age_seconds)
     removed = 0
     for name in list_names():
-        if name in known:
+        if name in known or name in keep:
             continue
         try:
             if storage.get_modified_time(name) > cutoff:
                 continue
         except FileNotFoundError:
             continue
-        delete_ciphertext(name)
+        _delete_quietly(name)
         removed += 1
+    if removed:
+        logger.warning("Removed %d stored object(s) that no record claimed.", removed)
     return removed
+
+
+def storage_mismatches() -> tuple[list[str], list[VaultObject]]:
+    """(stored names that no row claims, rows whose ciphertext is missing): both empty when
+    storage and database agree."""
+    from attune.vault.storage import list_names
+
+    stored = set(list_names())
+    rows = list(VaultObject.objects.all())
+    known = {o.storage_name for o in rows}
+    return sorted(stored - known), [o for o in rows if o.storage_name not in stored]

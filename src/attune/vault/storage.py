@@ -50,9 +50,15 @@ def vault_storage() -> Storage:
 class EncryptingReader(io.RawIOBase):
     """Reads plaintext from `src` and gives back the vault's ciphertext, chunk by chunk."""
 
-    def __init__(self, src: IO[bytes], key: bytes, object_id: uuid.UUID) -> None:
+    def __init__(
+        self,
+        src: IO[bytes],
+        key: bytes,
+        object_id: uuid.UUID,
+        chunk_size: int = crypto.DEFAULT_CHUNK_SIZE,
+    ) -> None:
         self._src = src
-        self._enc = crypto.ChunkEncryptor(key, object_id)
+        self._enc = crypto.ChunkEncryptor(key, object_id, chunk_size)
         self._buffer = bytearray(self._enc.header())
         self._index = 0
         self._ahead = self._read_chunk()
@@ -113,9 +119,15 @@ class _ChunkedFile(File):
         raise io.UnsupportedOperation("not seekable")
 
 
-def write_encrypted(name: str, src: IO[bytes], key: bytes, object_id: uuid.UUID) -> tuple[int, int]:
+def write_encrypted(
+    name: str,
+    src: IO[bytes],
+    key: bytes,
+    object_id: uuid.UUID,
+    chunk_size: int = crypto.DEFAULT_CHUNK_SIZE,
+) -> tuple[int, int]:
     """Encrypt `src` into storage under `name`. Returns (plaintext bytes, ciphertext bytes)."""
-    reader = EncryptingReader(src, key, object_id)
+    reader = EncryptingReader(src, key, object_id, chunk_size)
     saved = vault_storage().save(name, _ChunkedFile(reader, name=name))  # type: ignore[arg-type]
     if saved != name:
         raise RuntimeError("Storage renamed a vault object; object names must be unique.")

@@ -1,0 +1,3 @@
+from attune.analysis.engine.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,306 @@
+"""Tell the adult from the child, within one film.
+
+Adults talking to young children often raise their pitch into the child's range, so no fixed
+pitch threshold works.  Instead every film is clustered on its own:
+
+1. speech is cut into 0.2 s blocks, each described by the pitch and spectral shape of the
+   half second around it: median pitch, pitch variability, spectral centroid and mel-cepstrum
+   (which follows the formants: a child's shorter vocal tract puts them higher);
+2. a two-component Gaussian mixture is fitted to the blocks (missing pitch in unvoiced blocks is
+   left out of the likelihood rather than guessed);
+3. a two-state Viterbi pass over each stretch of speech turns block likelihoods into speaker
+   segments, with a cost for switching so one voice is not chopped up;
+4. the component with the higher pitch *and* brighter spectrum, taken together, is the child.
+
+When the two components are not clearly different the film is treated as one voice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from attune.analysis.engine.features import FrameFeatures, frame_features, mel_centres
+from attune.analysis.engine.result import Segment, Span
+
+BLOCK = 0.2
+CONTEXT = 0.25  # seconds either side of a block that describe it
+SWITCH_COST = 10.0  # log-likelihood a speaker change must earn
+MIN_SEPARATION = 0.8  # below this (pooled standard deviations) it is one voice
+MIN_SHARE = 0.06
+EM_ITERATIONS = 40
+MAX_SHIFT = 0.4
+
+
+@dataclass
+class SpeakerResult:
+    segments: list[Segment]
+    notes: list[str] = field(default_factory=list)
+    single_voice: bool = False
+
+
+@dataclass
+class _Blocks:
+    span_index: np.ndarray  # which speech span each block belongs to
+    starts: np.ndarray
+    ends: np.ndarray
+    x: np.ndarray  # (n, d) features, NaN where missing
+
+
+def _block_features(feats: FrameFeatures, speech: list[Span]) -> _Blocks:
+    rows: list[np.ndarray] = []
+    spans: list[int] = []
+    starts: list[float] = []
+    ends: list[float] = []
+    times = feats.times
+    loud = feats.energy > (np.percentile(feats.energy, 20) if feats.energy.size else 0)
+    log_centroid = np.log(np.maximum(feats.centroid, 50.0))
+    for k, span in enumerate(speech):
+        n = max(1, int(round(span.duration / BLOCK)))
+        edges = np.linspace(span.start, span.end, n + 1)
+        for a, b in zip(edges[:-1], edges[1:], strict=True):
+            lo = np.searchsorted(times, a - CONTEXT)
+            hi = np.searchsorted(times, b + CONTEXT)
+            window = slice(lo, hi)
+            sel = loud[window]
+            if hi - lo < 3 or sel.sum() < 3:
+                sel = np.ones(hi - lo, bool)
+            f0 = feats.log_f0[window]
+            voiced = f0[~np.isnan(f0)]
+            ceps = feats.ceps[window][sel] if hi > lo else np.zeros((0, feats.ceps.shape[1]))
+            cent = log_centroid[window][sel] if hi > lo else np.zeros(0)
+            row = np.full(3 + feats.ceps.shape[1] - 1, np.nan)
+            if voiced.size >= 3:
+                row[0] = float(np.median(voiced))
+                row[1] = float(np.std(voiced))
+            if cent.size:
+                row[2] = float(np.median(cent))
+            if ceps.shape[0]:
+                row[3:] = ceps[:, 1:].mean(axis=0)
+            rows.append(row)
+            spans.append(k)
+            starts.append(float(a))
+            ends.append(float(b))
+    d = 3 + (feats.ceps.shape[1] - 1 if feats.ceps.ndim == 2 else 12)
+    return _Blocks(
+        np.asarray(spans, int),
+        np.asarray(starts),
+        np.asarray(ends),
+        np.vstack(rows) if rows else np.zeros((0, d)),
+    )
+
+
+# Weights per feature (after standardising): pitch level and spectral brightness carry most.
+WEIGHTS = (1.0, 0.3, 0.5, 1.0)  # pitch level, pitch variability, centroid, each cepstral
+
+
+def _weights(d: int) -> np.ndarray:
+    w = np.full(d, WEIGHTS[3])
+    w[:3] = WEIGHTS[:3]
+    return w
+
+
+def _log_likelihood(z: np.ndarray, mean: np.ndarray, var: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted diagonal Gaussian log-likelihood, skipping missing values."""
+    present = ~np.isnan(z)
+    diff = np.where(present, z - mean, 0.0)
+    terms = -0.5 * (diff**2 / var + np.log(2 * np.pi * var))
+    return (np.where(present, terms, 0.0) * w).sum(axis=1)
+
+
+def _fit(z: np.ndarray, w: np.ndarray, init: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """EM for a two-component diagonal mixture with missing values; ``init`` is the initial
+    probability of component 1 for each block."""
+    resp = np.stack([1 - init, init], axis=1)
+    present = ~np.isnan(z)
+    zz = np.where(present, z, 0.0)
+    means = np.zeros((2, z.shape[1]))
+    variances = np.ones((2, z.shape[1]))
+    priors = np.array([0.5, 0.5])
+    for _ in range(EM_ITERATIONS):
+        for k in range(2):
+            r = resp[:, k : k + 1] * present
+            total = r.sum(axis=0) + 1e-6
+            means[k] = (r * zz).sum(axis=0) / total
+            variances[k] = (r * (zz - means[k]) ** 2).sum(axis=0) / total + 0.05
+        priors = resp.mean(axis=0).clip(0.02, 0.98)
+        ll = np.stack(
+            [_log_likelihood(z, means[k], variances[k], w) + np.log(priors[k]) for k in range(2)],
+            axis=1,
+        )
+        ll -= ll.max(axis=1, keepdims=True)
+        new = np.exp(ll)
+        new /= new.sum(axis=1, keepdims=True)
+        if np.abs(new - resp).max() < 1e-4:
+            resp = new
+            break
+        resp = new
+    return means, variances, priors
+
+
+def _total_log_likelihood(
+    z: np.ndarray, w: np.ndarray, means: np.ndarray, variances: np.ndarray, priors: np.ndarray
+) -> float:
+    ll = np.stack(
+        [_log_likelihood(z, means[k], variances[k], w) + np.log(priors[k]) for k in range(2)],
+        axis=1,
+    )
+    top = ll.max(axis=1)
+    return float(np.sum(top + np.log(np.exp(ll - top[:, None]).sum(axis=1))))
+
+
+def _viterbi(ll: np.ndarray, switch_cost: float) -> np.ndarray:
+    n = ll.shape[0]
+    score = ll[0].copy()
+    back = np.zeros((n, 2), int)
+    for i in range(1, n):
+        stay = score
+        swap = score[::-1] - switch_cost
+        choose_swap = swap > stay
+        back[i] = np.where(choose_swap, [1, 0], [0, 1])
+        score = np.maximum(stay, swap) + ll[i]
+    path = np.zeros(n, int)
+    path[-1] = int(np.argmax(score))
+    for i in range(n - 1, 0, -1):
+        path[i - 1] = back[i, path[i]]
+    return path
+
+
+def cluster_blocks(
+    feats: FrameFeatures, speech: list[Span]
+) -> tuple[_Blocks, np.ndarray, float]:
+    """Cluster speech blocks into two voices: blocks, per-block labels (0/1), separation."""
+    blocks = _block_features(feats, speech)
+    n = blocks.x.shape[0]
+    if n == 0:
+        return blocks, np.zeros(0, int), 0.0
+    center = np.nanmedian(blocks.x, axis=0)
+    scale = np.nanstd(blocks.x, axis=0)
+    center = np.where(np.isnan(center), 0.0, center)
+    scale = np.where(np.isnan(scale) | (scale < 1e-6), 1.0, scale)
+    z = (blocks.x - center) / scale
+    w = _weights(z.shape[1])
+    filled = np.where(np.isnan(z), 0.0, z)
+    # EM finds a local optimum: start it from several splits (the main axes of variation,
+    # pitch, brightness) and keep the best fit.
+    _, _, vt = np.linalg.svd(filled * w, full_matrices=False)
+    axes = [(filled * w) @ vt[i] for i in range(min(3, vt.shape[0]))]
+    axes += [filled[:, 0], filled[:, 2]]
+    best: tuple[float, np.ndarray, np.ndarray, np.ndarray] | None = None
+    for proj in axes:
+        init = (proj > np.median(proj)).astype(float) * 0.8 + 0.1
+        fit = _fit(z, w, init)
+        total = _total_log_likelihood(z, w, *fit)
+        if best is None or total > best[0]:
+            best = (total, *fit)
+    assert best is not None
+    _, means, variances, priors = best
+    pooled = np.sqrt((variances[0] + variances[1]) / 2)
+    separation = float(np.sqrt(np.sum(w * ((means[1] - means[0]) / pooled) ** 2) / w.sum()))
+    ll = np.stack(
+        [_log_likelihood(z, means[k], variances[k], w) + np.log(priors[k]) for k in range(2)],
+        axis=1,
+    )
+    labels = np.zeros(n, int)
+    for k in range(len(speech)):
+        idx = np.flatnonzero(blocks.span_index == k)
+        if idx.size:
+            labels[idx] = _viterbi(ll[idx], SWITCH_COST)
+    return blocks, labels, separation
+
+
+def _segments(blocks: _Blocks, labels: np.ndarray, names: tuple[str, str]) -> list[Segment]:
+    segments: list[Segment] = []
+    for i in range(labels.size):
+        speaker = names[labels[i]]
+        if (
+            segments
+            and segments[-1].speaker == speaker
+            and blocks.span_index[i] == blocks.span_index[i - 1]
+        ):
+            segments[-1].end = float(blocks.ends[i])
+        else:
+            segments.append(Segment(float(blocks.starts[i]), float(blocks.ends[i]), speaker))
+    return segments
+
+
+def spectral_shift(adult_like: np.ndarray, child_like: np.ndarray) -> tuple[float, float]:
+    """How far up the frequency scale the second long-term spectrum sits compared with the
+    first, as a log ratio (a shorter vocal tract moves every formant up by the same ratio),
+    and how well the shifted spectra match (correlation)."""
+    log_f = np.log(mel_centres())
+    grid = np.linspace(np.log(300.0), np.log(6500.0), 80)
+
+    def detrended(curve: np.ndarray, shift: float) -> np.ndarray:
+        values = np.interp(grid - shift, log_f, curve)
+        return values - np.polyval(np.polyfit(grid, values, 1), grid)
+
+    target = detrended(child_like, 0.0)
+    best = (-2.0, 0.0)
+    for shift in np.linspace(-MAX_SHIFT, MAX_SHIFT, 61):
+        corr = float(np.corrcoef(detrended(adult_like, shift), target)[0, 1])
+        if corr > best[0]:
+            best = (corr, float(shift))
+    return best[1], best[0]
+
+
+def childness(blocks: _Blocks, labels: np.ndarray, feats: FrameFeatures) -> float:
+    """Positive when voice 1 sounds more like the child than voice 0 does.
+
+    Three cues vote, each capped so none decides alone: pitch (children's is higher, but
+    adults raise theirs), the shift of the long-term spectrum (a child's formants sit higher
+    whatever the pitch), and the length of stretches of speech (young children's are shorter).
+    """
+    votes = 0.0
+    pitch = blocks.x[:, 0]
+    a, b = pitch[(labels == 0) & ~np.isnan(pitch)], pitch[(labels == 1) & ~np.isnan(pitch)]
+    if a.size and b.size:
+        pooled = np.sqrt((a.var() + b.var()) / 2) + 1e-6
+        votes += float(np.clip((np.median(b) - np.median(a)) / pooled, -2.0, 2.0))
+    frame_label = _frame_labels(blocks, labels, feats.times)
+    loud = (feats.energy > np.percentile(feats.energy, 30)) & ~np.isnan(feats.log_f0)
+    m0, m1 = loud & (frame_label == 0), loud & (frame_label == 1)
+    if m0.sum() > 20 and m1.sum() > 20:
+        shift, corr = spectral_shift(feats.mel[m0].mean(axis=0), feats.mel[m1].mean(axis=0))
+        if corr > 0.5 and abs(shift) < MAX_SHIFT * 0.95:
+            votes += float(np.clip(shift / 0.08, -2.5, 2.5))
+    lengths = [[], []]  # type: list[list[float]]
+    for seg in _segments(blocks, labels, ("0", "1")):
+        lengths[int(seg.speaker)].append(seg.duration)
+    if lengths[0] and lengths[1]:
+        ratio = np.log(np.median(lengths[0]) / np.median(lengths[1]))
+        votes += float(np.clip(ratio / 0.4, -1.0, 1.0))
+    return votes
+
+
+def _frame_labels(blocks: _Blocks, labels: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """The block label of each feature frame (-1 outside every block)."""
+    out = np.full(times.size, -1)
+    pos = np.searchsorted(blocks.ends, times)
+    inside = pos < blocks.ends.size
+    pos_in = pos[inside]
+    ok = blocks.starts[pos_in] <= times[inside]
+    idx = np.flatnonzero(inside)[ok]
+    out[idx] = labels[pos_in[ok]]
+    return out
+
+
+def label_speakers(audio: np.ndarray, speech: list[Span]) -> SpeakerResult:
+    """Split ``speech`` into adult and child segments."""
+    if not speech:
+        return SpeakerResult([])
+    feats = frame_features(audio, speech)
+    blocks, labels, separation = cluster_blocks(feats, speech)
+    share = labels.mean() if labels.size else 0.0
+    if separation < MIN_SEPARATION or min(share, 1 - share) < MIN_SHARE:
+        return SpeakerResult(
+            [Segment(s.start, s.end, "adult") for s in speech],
+            notes=[
+                "Only one voice was heard clearly, so all speech is marked as the adult's; "
+                "relabel it in the editor if that is wrong."
+            ],
+            single_voice=True,
+        )
+    names: tuple[str, str] = ("adult", "child") if childness(blocks, labels, feats) >= 0 else ("child", "adult")
+    return SpeakerResult(_segments(blocks, labels, names))

@@ -1,0 +1,279 @@
+"""The moment finder in the app: analyse a ready film, keep its tracks and suggestions, and
+record the guider's decisions (accept as a moment, reject with a reason, relabel speakers).
+
+The engine (``attune.analysis.engine``) does the work on a decrypted copy of the playable film
+in a private scratch dir that is removed in ``finally``.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from attune.accounts.models import User
+from attune.analysis.engine import AnalysisResult, analyse, reanalyse_with_labels
+from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis, Suggestion
+from attune.audit.services import audit_record
+from attune.core.errors import PermissionDenied, ServiceError
+from attune.films.models import Film, FilmStatus
+from attune.vault.services import MediaGone, object_decrypt_to
+
+logger = logging.getLogger(__name__)
+
+FAILED_REASON = "The analysis stopped unexpectedly; the film itself is fine. Try again later."
+
+
+# --- queueing and running ---------------------------------------------------------------------
+
+
+def analysis_enqueue(film_id: object) -> None:
+    """Queue the analysis of a ready film (called on commit once the film is READY)."""
+    film = Film.objects.filter(pk=film_id, status=FilmStatus.READY).first()
+    if film is None:
+        return
+    FilmAnalysis.objects.update_or_create(
+        film=film,
+        defaults={"status": AnalysisStatus.QUEUED, "progress": 0.0, "failure_reason": ""},
+    )
+    from attune.analysis.tasks import analyse_film
+
+    analyse_film.enqueue(str(film.pk))
+
+
+def _claim(film_id: str) -> FilmAnalysis | None:
+    claimed = FilmAnalysis.objects.filter(
+        film_id=film_id, status=AnalysisStatus.QUEUED, film__status=FilmStatus.READY
+    ).update(
+        status=AnalysisStatus.RUNNING,
+        progress=0.0,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    return FilmAnalysis.objects.select_related("film", "film__case", "film__playable").get(
+        film_id=film_id
+    )
+
+
+def film_analyse(film_id: str) -> None:
+    """Analyse a film whose analysis is queued. Safe to run twice; never raises."""
+    job = _claim(film_id)
+    if job is None:
+        return
+    scratch = Path(settings.SCRATCH_DIR) / f"analysis-{film_id}-{job.attempts}"
+    try:
+        Path(settings.SCRATCH_DIR).mkdir(parents=True, exist_ok=True, mode=0o700)
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(mode=0o700)
+        film = job.film
+        if film.playable is None:
+            raise MediaGone("the playable film is missing")
+        src = scratch / "film.mp4"
+        with open(src, "wb") as out:
+            object_decrypt_to(film.playable, out)
+        last = [0.0]
+
+        def progress(fraction: float) -> None:
+            if fraction - last[0] >= 0.05 or fraction >= 1.0:
+                last[0] = fraction
+                FilmAnalysis.objects.filter(pk=job.pk, status=AnalysisStatus.RUNNING).update(
+                    progress=round(fraction, 3)
+                )
+
+        result = analyse(src, on_progress=progress)
+        _store(job, result)
+    except MediaGone:
+        _fail(job, "The film's media has been deleted.")
+    except Exception:
+        logger.exception("Analysis of film %s failed", film_id)
+        _fail(job, FAILED_REASON)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _fail(job: FilmAnalysis, reason: str) -> None:
+    try:
+        FilmAnalysis.objects.filter(pk=job.pk).update(
+            status=AnalysisStatus.FAILED, failure_reason=reason, finished_at=timezone.now()
+        )
+    except Exception:
+        logger.exception("Could not record the failed analysis of film %s", job.film_id)
+
+
+def _replace_suggestions(job: FilmAnalysis, result: AnalysisResult) -> None:
+    """Open suggestions are replaced; decided ones are kept (no longer current) so the
+    usefulness figures survive a re-analysis."""
+    Suggestion.objects.filter(film_id=job.film_id, decision=Decision.OPEN).delete()
+    Suggestion.objects.filter(film_id=job.film_id).update(current=False)
+    Suggestion.objects.bulk_create(
+        Suggestion(
+            film_id=job.film_id,
+            analysis=job,
+            rank=rank,
+            start=s.start,
+            end=s.end,
+            score=s.score,
+            principles=list(s.principles),
+            reason=s.reason,
+            kind=s.kind,
+        )
+        for rank, s in enumerate(result.suggestions, 1)
+    )
+
+
+def _store(job: FilmAnalysis, result: AnalysisResult) -> None:
+    with transaction.atomic():
+        current = FilmAnalysis.objects.select_for_update().filter(
+            pk=job.pk, status=AnalysisStatus.RUNNING, attempts=job.attempts
+        )
+        if not current.exists():
+            return  # superseded by a newer attempt
+        _replace_suggestions(job, result)
+        current.update(
+            status=AnalysisStatus.DONE,
+            progress=1.0,
+            result=result.to_dict(),
+            labels={},
+            failure_reason="",
+            finished_at=timezone.now(),
+        )
+        audit_record(
+            actor=None,
+            action="film.analysed",
+            case=job.film.case,
+            obj=job.film,
+            details={"suggestions": len(result.suggestions), "notes": len(result.notes)},
+        )
+
+
+# --- the guider's decisions -----------------------------------------------------------------
+
+
+def _require_guider(actor: User, film: Film) -> None:
+    if film.case.guider_id != actor.pk:
+        raise PermissionDenied("Only the case's guider can decide on suggestions.")
+
+
+def suggestion_accept(
+    *, actor: User, suggestion: Suggestion, moment_id: Any = None
+) -> dict[str, Any]:
+    """Accept a suggestion; return the fields of the moment to make from it.
+
+    The moments app makes the moment (and may pass its id back with ``suggestion_link``)."""
+    film = suggestion.film
+    _require_guider(actor, film)
+    with transaction.atomic():
+        locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+        if locked.decision == Decision.REJECTED:
+            raise ServiceError("This suggestion was rejected; reopen it before accepting it.")
+        locked.decision = Decision.ACCEPTED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        if moment_id is not None:
+            locked.moment_id = moment_id
+        locked.save(update_fields=["decision", "decided_by", "decided_at", "moment_id"])
+        audit_record(
+            actor=actor,
+            action="suggestion.accepted",
+            case=film.case,
+            obj=locked,
+            details={"film": str(film.pk), "start": locked.start, "end": locked.end},
+        )
+    suggestion.refresh_from_db()
+    return {
+        "film_id": film.pk,
+        "kind": "clip",
+        "start": round(suggestion.start, 2),
+        "end": round(suggestion.end, 2),
+        "principles": list(suggestion.principles),
+        "note": suggestion.reason,
+        "suggestion_id": suggestion.pk,
+    }
+
+
+def suggestion_link(*, actor: User, suggestion: Suggestion, moment_id: Any) -> None:
+    """Record which moment an accepted suggestion became."""
+    _require_guider(actor, suggestion.film)
+    Suggestion.objects.filter(pk=suggestion.pk).update(moment_id=moment_id)
+
+
+def suggestion_reject(*, actor: User, suggestion: Suggestion, reason: str = "") -> Suggestion:
+    film = suggestion.film
+    _require_guider(actor, film)
+    with transaction.atomic():
+        locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+        locked.decision = Decision.REJECTED
+        locked.reject_reason = reason.strip()[:2000]
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["decision", "reject_reason", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action="suggestion.rejected",
+            case=film.case,
+            obj=locked,
+            details={"film": str(film.pk), "with_reason": bool(locked.reject_reason)},
+        )
+    return locked
+
+
+def suggestion_reopen(*, actor: User, suggestion: Suggestion) -> Suggestion:
+    """Undo an accept or reject (the moment, if one was made, is the editor's to remove)."""
+    film = suggestion.film
+    _require_guider(actor, film)
+    with transaction.atomic():
+        Suggestion.objects.filter(pk=suggestion.pk).update(
+            decision=Decision.OPEN, decided_by=None, decided_at=None, reject_reason=""
+        )
+        audit_record(actor=actor, action="suggestion.reopened", case=film.case, obj=suggestion)
+    suggestion.refresh_from_db()
+    return suggestion
+
+
+def analysis_relabel(
+    *, actor: User, film: Film, label_map: Mapping[str, str] | Sequence[str]
+) -> FilmAnalysis:
+    """The guider swaps or merges speakers (or relabels segments): turns, responses and
+    suggestions are recomputed from the new labels, without decoding the film again."""
+    _require_guider(actor, film)
+    with transaction.atomic():
+        job = FilmAnalysis.objects.select_for_update().filter(film=film).first()
+        if job is None or job.status != AnalysisStatus.DONE:
+            raise ServiceError("The film has not been analysed yet.")
+        try:
+            result = reanalyse_with_labels(job.result, label_map)
+        except ValueError as exc:
+            raise ServiceError(str(exc), field="labels") from exc
+        _replace_suggestions(job, result)
+        job.result = result.to_dict()
+        job.labels = (
+            dict(label_map) if isinstance(label_map, Mapping) else {"segments": list(label_map)}
+        )
+        job.save(update_fields=["result", "labels"])
+        audit_record(
+            actor=actor,
+            action="film.speakers_relabelled",
+            case=film.case,
+            obj=film,
+            details={"suggestions": len(result.suggestions)},
+        )
+    return job
+
+
+def analysis_retry(*, actor: User, film: Film) -> None:
+    """Queue the analysis again (after a failure, or to start afresh)."""
+    _require_guider(actor, film)
+    if film.status != FilmStatus.READY:
+        raise ServiceError("Only a ready film can be analysed.")
+    with transaction.atomic():
+        audit_record(actor=actor, action="film.analysis_requested", case=film.case, obj=film)
+        transaction.on_commit(lambda: analysis_enqueue(film.pk))

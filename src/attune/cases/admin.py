@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from attune.cases.models import Adult, Case, Cycle, HelpingQuestion
+
+
+class AdultInline(admin.TabularInline):
+    model = Adult
+    extra = 0
+
+
+class CycleInline(admin.TabularInline):
+    model = Cycle
+    extra = 0
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["reference", "service", "guider", "state", "updated_at"]
+    list_filter = ["service", "state"]
+    search_fields = ["reference"]
+    readonly_fields = ["reference", "state", "state_changed_at"]
+    inlines = [AdultInline, CycleInline]
+
+
+@admin.register(HelpingQuestion)
+class HelpingQuestionAdmin(admin.ModelAdmin):
+    list_display = ["case", "adult", "baseline", "hoped_for"]

@@ -1,0 +1,282 @@
+"""Consent pages. Each view: validate → fetch through a selector → one service call → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from attune.accounts.models import User
+from attune.cases.models import Case
+from attune.cases.selectors import Access, adult_for_case, case_for_user
+from attune.consent import sar, selectors, services
+from attune.consent.forms import ConsentCaptureForm, ConsentFormEditForm, WithdrawForm
+from attune.consent.models import Scope
+from attune.core.errors import ServiceError
+from attune.core.views import form_error
+from attune.vault.services import MediaGone, object_read_all
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _case_for_guider(request: HttpRequest, reference: str) -> Case:
+    case, access = case_for_user(_user(request), reference)
+    if access != Access.GUIDER:
+        raise Forbidden("Only the case's guider records consent.")
+    return case
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_capture(request: HttpRequest, reference: str, adult_id: int) -> HttpResponse:
+    case = _case_for_guider(request, reference)
+    adult = adult_for_case(case, adult_id)
+    version = services.consent_form_current_version(service=case.service)
+    form = ConsentCaptureForm(request.POST or None, request.FILES or None, version=version)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        paper = data.get("paper")
+        try:
+            services.consent_record(
+                actor=_user(request),
+                case=case,
+                adult=adult,
+                scopes=data["scopes"],
+                method=data["method"],
+                signed_on=data["signed_on"],
+                typed_name=data["typed_name"],
+                confirmed=data["confirmed"],
+                signature_png=data["signature"],
+                paper=paper.read() if paper else None,
+                paper_content_type=getattr(paper, "content_type", "") or "",
+                child_view=data["child_view"],
+                form_version=version,
+            )
+        except ServiceError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"{adult.name}'s consent is recorded.")
+            return redirect("cases:detail", reference=case.reference)
+    previous = selectors.current_record(adult)
+    return render(
+        request,
+        "consent/capture.html",
+        {
+            "case": case,
+            "adult": adult,
+            "version": version,
+            "form": form,
+            "previous_active": sorted(selectors.active_scopes(previous)) if previous else [],
+            "witness": _user(request),
+        },
+    )
+
+
+@login_required
+@require_GET
+def consent_print(request: HttpRequest, reference: str, adult_id: int) -> HttpResponse:
+    """The form on paper, for adults who would rather sign with a pen."""
+    case, _ = case_for_user(_user(request), reference)
+    adult = adult_for_case(case, adult_id)
+    version = services.consent_form_current_version(service=case.service)
+    return render(
+        request,
+        "consent/print.html",
+        {"case": case, "adult": adult, "version": version, "record": None},
+    )
+
+
+@login_required
+@require_GET
+def record_detail(request: HttpRequest, record_id: str) -> HttpResponse:
+    record, access = selectors.record_for_user(_user(request), record_id)
+    return render(
+        request,
+        "consent/print.html",
+        {
+            "case": record.case,
+            "adult": record.adult,
+            "version": record.form_version,
+            "record": record,
+            "active": selectors.active_scopes(record),
+            "withdrawals": list(record.withdrawals.all()),
+            "document": selectors.record_document(record),
+            "may_see_document": access in {Access.GUIDER, Access.ADMIN},
+            "is_current": selectors.current_record(record.adult) == record,
+            "is_guider": access == Access.GUIDER,
+        },
+    )
+
+
+@login_required
+@require_GET
+def record_document(request: HttpRequest, record_id: str) -> HttpResponse:
+    record, access = selectors.record_for_user(_user(request), record_id)
+    if access not in {Access.GUIDER, Access.ADMIN}:
+        raise Forbidden("Only the guider and the service admin see signatures.")
+    obj = selectors.record_document(record)
+    if obj is None:
+        if record.document_id is not None:
+            return HttpResponse("This document was destroyed with the case's media.", status=410)
+        raise Forbidden("This consent was not signed on screen or on paper.")
+    try:
+        data = object_read_all(obj)
+    except MediaGone:
+        return HttpResponse("This document was destroyed with the case's media.", status=410)
+    response = HttpResponse(data, content_type=obj.content_type or "application/octet-stream")
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    disposition = "attachment" if obj.content_type == "application/pdf" else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="consent-{record.pk}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, record_id: str) -> HttpResponse:
+    record, access = selectors.record_for_user(_user(request), record_id)
+    if access != Access.GUIDER:
+        raise Forbidden("Only the case's guider records a withdrawal.")
+    active = selectors.active_scopes(record)
+    form = WithdrawForm(
+        request.POST or None, active=active, initial={"asked_by": record.adult.name}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            withdrawal = services.consent_withdraw(
+                actor=_user(request),
+                record=record,
+                scopes=data["scopes"],
+                asked_by=data["asked_by"],
+                channel=data["channel"],
+                asked_on=data["asked_on"],
+                note=data["note"],
+            )
+        except ServiceError as exc:
+            form_error(form, exc)
+        else:
+            if Scope.FILMING in withdrawal.scopes:
+                messages.warning(
+                    request,
+                    "Filming consent is withdrawn. The films are locked now and are being "
+                    "deleted; the receipt will appear on this page.",
+                )
+            else:
+                messages.success(request, "The withdrawal is recorded.")
+            return redirect("cases:detail", reference=record.case.reference)
+    return render(
+        request,
+        "consent/withdraw.html",
+        {"case": record.case, "record": record, "form": form, "active": active},
+    )
+
+
+# --- the service's form, deletions and subject access -----------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_forms(request: HttpRequest) -> HttpResponse:
+    """Everyone reads the consent form their service uses; a service admin changes it (which
+    writes a new version)."""
+    user = _user(request)
+    if user.service is None:
+        raise Forbidden("You do not belong to a service.")
+    consent_form = services.consent_form_default_ensure(service=user.service)
+    current = consent_form.current
+    if request.method == "POST" and not user.is_service_admin:
+        raise Forbidden("Only a service admin can change the consent form.")
+    form = None
+    if user.is_service_admin:
+        initial = ConsentFormEditForm.initial_from(current) if current else None
+        form = ConsentFormEditForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                version = services.consent_form_edit(
+                    actor=user,
+                    form=consent_form,
+                    title=data["title"],
+                    introduction=data["introduction"],
+                    scope_texts=form.scope_texts(),
+                    closing=data["closing"],
+                )
+            except ServiceError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Version {version.number} saved. New consent uses it; everything signed "
+                    "before keeps the words that were signed.",
+                )
+                return redirect("consent:forms")
+    return render(
+        request,
+        "consent/forms.html",
+        {
+            "consent_form": consent_form,
+            "current": current,
+            "versions": list(consent_form.versions.order_by("-number")),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_GET
+def deletion_queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request,
+        "consent/deletion_queue.html",
+        {
+            "queue": selectors.deletion_queue(user),
+            "done": selectors.recent_deletions(user),
+            "now": timezone.now(),
+            "retention_days": user.service.retention_days if user.service else None,
+        },
+    )
+
+
+def _case_for_subject_access(request: HttpRequest, reference: str) -> tuple[Case, Access]:
+    case, access = case_for_user(_user(request), reference)
+    if access not in {Access.GUIDER, Access.ADMIN}:
+        raise Forbidden("Subject access is handled by the guider or the service admin.")
+    return case, access
+
+
+@login_required
+@require_GET
+def subject_access(request: HttpRequest, reference: str) -> HttpResponse:
+    case, access = _case_for_subject_access(request, reference)
+    return render(
+        request,
+        "consent/subject_access.html",
+        {"case": case, "people": sar.people_of_case(case), "may_include_media": access == "guider"},
+    )
+
+
+@login_required
+@require_GET
+def subject_access_export(request: HttpRequest, reference: str, person: str) -> HttpResponse:
+    """The export is a download (a read, audited); films go in only for the guider, and only
+    when asked for."""
+    case, access = _case_for_subject_access(request, reference)
+    found = sar.person_in_case(case, person)
+    include_media = request.GET.get("media") == "1"
+    if include_media and access != Access.GUIDER:
+        raise Forbidden("A service admin's export never holds films or pictures.")
+    name, data = sar.sar_export_bytes(
+        actor=_user(request), person=found, include_media=include_media
+    )
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,660 @@
+"""Micro-analysis: every change to the catalogue, to moments, to the edit and to renders.
+
+Each service checks who may act, changes the database in one transaction with its audit event,
+and leaves side effects (queueing a render, deleting ciphertext) to ``transaction.on_commit``.
+Audit details name what changed, never the guider's notes themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from attune.accounts.models import Service, User
+from attune.audit.services import audit_record
+from attune.cases.models import Case, CaseState, Cycle
+from attune.core.errors import PermissionDenied, ServiceError
+from attune.films.models import Film, FilmStatus
+from attune.moments import export, selectors
+from attune.moments.catalogue import SEED
+from attune.moments.models import (
+    Behaviour,
+    Focus,
+    Moment,
+    MomentKind,
+    Principle,
+    Render,
+    RenderStatus,
+)
+from attune.moments.vaultio import RangeFile
+from attune.vault.models import ObjectKind, VaultObject
+from attune.vault.services import MediaGone, object_read_range, object_store_path
+from attune.vault.storage import delete_ciphertext
+
+logger = logging.getLogger(__name__)
+
+MAX_MOMENTS_PER_FILM = 500
+MAX_EDIT_LENGTH = 50
+MAX_BEHAVIOURS = 30
+TEXT_LIMIT = 5000
+CLOSED_STATES = {CaseState.CLOSED, CaseState.WITHDRAWN}
+
+
+# --- the catalogue -------------------------------------------------------------------------------
+
+
+def catalogue_ensure(*, service: Service) -> bool:
+    """Give a service the seed catalogue the first time anyone needs it. True if it was seeded."""
+    if Principle.objects.filter(service=service).exists():
+        return False
+    with transaction.atomic():
+        Service.objects.select_for_update().get(pk=service.pk)  # one seeding at a time
+        if Principle.objects.filter(service=service).exists():
+            return False
+        for position, (name, behaviours) in enumerate(SEED, start=1):
+            principle = Principle.objects.create(service=service, position=position, name=name)
+            Behaviour.objects.bulk_create(
+                Behaviour(principle=principle, position=i, name=text)
+                for i, text in enumerate(behaviours, start=1)
+            )
+        audit_record(
+            actor=None,
+            action="catalogue.seeded",
+            service=service,
+            details={"principles": len(SEED)},
+        )
+    return True
+
+
+def _require_service_admin(actor: User, service: Service) -> None:
+    if not actor.is_service_admin or actor.service_id != service.pk:
+        raise PermissionDenied("Only a service admin can change the principles and behaviours.")
+
+
+def _clean_name(value: str, *, field: str, limit: int) -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise ServiceError("Give it a name.", field=field)
+    if len(name) > limit:
+        raise ServiceError(f"Keep it under {limit} characters.", field=field)
+    return name
+
+
+def _sync_behaviours(principle: Principle, names: Sequence[str]) -> dict[str, int]:
+    """Make the principle's behaviours the given list, in order.
+
+    Behaviours are matched by name (ignoring case); one left out is retired rather than deleted
+    so the moments already tagged with it keep their tag.
+    """
+    cleaned: list[str] = []
+    seen: set[str] = set()
+    for raw in names:
+        name = " ".join(raw.split())
+        if name and name.lower() not in seen:
+            if len(name) > 200:
+                raise ServiceError("Keep each behaviour under 200 characters.", field="behaviours")
+            cleaned.append(name)
+            seen.add(name.lower())
+    if len(cleaned) > MAX_BEHAVIOURS:
+        raise ServiceError(
+            f"A principle has at most {MAX_BEHAVIOURS} behaviours.", field="behaviours"
+        )
+    existing = {b.name.lower(): b for b in principle.behaviours.all()}
+    counts = {"added": 0, "retired": 0}
+    for position, name in enumerate(cleaned, start=1):
+        behaviour = existing.pop(name.lower(), None)
+        if behaviour is None:
+            Behaviour.objects.create(principle=principle, position=position, name=name)
+            counts["added"] += 1
+        else:
+            behaviour.position, behaviour.name, behaviour.is_active = position, name, True
+            behaviour.save(update_fields=["position", "name", "is_active"])
+    for behaviour in existing.values():
+        if behaviour.is_active:
+            counts["retired"] += 1
+        behaviour.is_active = False
+        behaviour.position = len(cleaned) + 1 + behaviour.position
+        behaviour.save(update_fields=["is_active", "position"])
+    return counts
+
+
+def principle_update(
+    *,
+    actor: User,
+    principle: Principle,
+    name: str,
+    description: str = "",
+    is_active: bool = True,
+    behaviours: Sequence[str] = (),
+) -> Principle:
+    _require_service_admin(actor, principle.service)
+    with transaction.atomic():
+        principle = Principle.objects.select_for_update().get(pk=principle.pk)
+        principle.name = _clean_name(name, field="name", limit=120)
+        principle.description = description.strip()[:TEXT_LIMIT]
+        principle.is_active = is_active
+        principle.save()
+        counts = _sync_behaviours(principle, behaviours)
+        audit_record(
+            actor=actor,
+            action="catalogue.principle_updated",
+            service=principle.service,
+            obj=principle,
+            details={"name": principle.name, "in_use": is_active, **counts},
+        )
+    return principle
+
+
+def principle_add(
+    *,
+    actor: User,
+    service: Service,
+    name: str,
+    description: str = "",
+    behaviours: Sequence[str] = (),
+) -> Principle:
+    _require_service_admin(actor, service)
+    catalogue_ensure(service=service)
+    with transaction.atomic():
+        last = Principle.objects.filter(service=service).order_by("-position").first()
+        principle = Principle.objects.create(
+            service=service,
+            position=(last.position if last else 0) + 1,
+            name=_clean_name(name, field="name", limit=120),
+            description=description.strip()[:TEXT_LIMIT],
+        )
+        counts = _sync_behaviours(principle, behaviours)
+        audit_record(
+            actor=actor,
+            action="catalogue.principle_added",
+            service=service,
+            obj=principle,
+            details={"name": principle.name, **counts},
+        )
+    return principle
+
+
+# --- moments -------------------------------------------------------------------------------------
+
+
+def _require_guider(actor: User, case: Case, *, what: str = "mark moments") -> None:
+    if case.guider_id != actor.pk:
+        raise PermissionDenied(f"Only the case's guider can {what}.")
+    if case.state in CLOSED_STATES:
+        raise ServiceError("This case is closed: its moments can no longer be changed.")
+
+
+def _require_ready(film: Film) -> None:
+    if not selectors.media_available(film.case):
+        raise ServiceError("This film is no longer available: its media is being deleted.")
+    if film.status != FilmStatus.READY or film.playable_id is None:
+        raise ServiceError("Moments can be marked once the film is ready.")
+
+
+def _frames(film: Film, kind: str, start: int, end: int | None) -> tuple[int, int]:
+    count = selectors.film_frame_count(film)
+    if not 0 <= start < count:
+        raise ServiceError(
+            f"The moment must start inside the film (frames 0 to {count - 1}).",
+            field="start_frame",
+        )
+    if kind == MomentKind.STILL:
+        return start, start + 1
+    if end is None:
+        raise ServiceError("A clip needs an out-point.", field="end_frame")
+    if end <= start:
+        raise ServiceError("A clip's out-point must come after its in-point.", field="end_frame")
+    if end > count:
+        raise ServiceError(
+            f"The clip must end inside the film (by frame {count}).", field="end_frame"
+        )
+    return start, end
+
+
+def _tags(
+    service: Service, principle_ids: Iterable[int], behaviour_ids: Iterable[int]
+) -> tuple[list[Principle], list[Behaviour]]:
+    wanted_p, wanted_b = set(principle_ids), set(behaviour_ids)
+    behaviours = list(
+        Behaviour.objects.filter(principle__service=service, pk__in=wanted_b).select_related(
+            "principle"
+        )
+    )
+    if len(behaviours) != len(wanted_b):
+        raise ServiceError("Choose behaviours from your service's catalogue.", field="behaviours")
+    # A behaviour belongs to a principle: tagging one tags the other.
+    wanted_p |= {b.principle_id for b in behaviours}
+    principles = list(Principle.objects.filter(service=service, pk__in=wanted_p))
+    if len(principles) != len(wanted_p):
+        raise ServiceError("Choose principles from your service's catalogue.", field="principles")
+    return principles, behaviours
+
+
+def _text(value: str, field: str) -> str:
+    value = value.strip()
+    if len(value) > TEXT_LIMIT:
+        raise ServiceError(f"Keep it under {TEXT_LIMIT} characters.", field=field)
+    return value
+
+
+def _focus(value: str) -> str:
+    if value not in {"", *Focus.values}:
+        raise ServiceError("Focus is the adult, the child or both.", field="focus")
+    return value
+
+
+def moment_create(
+    *,
+    actor: User,
+    film: Film,
+    kind: str,
+    start_frame: int,
+    end_frame: int | None = None,
+    principles: Iterable[int] = (),
+    behaviours: Iterable[int] = (),
+    notes: str = "",
+    question: str = "",
+    focus: str = "",
+) -> Moment:
+    case = film.case
+    _require_guider(actor, case)
+    _require_ready(film)
+    if kind not in MomentKind.values:
+        raise ServiceError("A moment is a clip or a still.", field="kind")
+    start, end = _frames(film, kind, start_frame, end_frame)
+    tagged_p, tagged_b = _tags(case.service, principles, behaviours)
+    with transaction.atomic():
+        if Moment.objects.filter(film=film).count() >= MAX_MOMENTS_PER_FILM:
+            raise ServiceError(f"A film can have at most {MAX_MOMENTS_PER_FILM} moments.")
+        moment = Moment.objects.create(
+            film=film,
+            kind=kind,
+            start_frame=start,
+            end_frame=end,
+            notes=_text(notes, "notes"),
+            question=_text(question, "question"),
+            focus=_focus(focus),
+            created_by=actor,
+        )
+        moment.principles.set(tagged_p)
+        moment.behaviours.set(tagged_b)
+        audit_record(
+            actor=actor,
+            action="moment.created",
+            case=case,
+            obj=moment,
+            details={"film": str(film.pk), "kind": kind, "frames": [start, end]},
+        )
+    return moment
+
+
+UPDATABLE = {"start_frame", "end_frame", "principles", "behaviours", "notes", "question", "focus"}
+
+
+def moment_update(*, actor: User, moment: Moment, **changes: Any) -> Moment:
+    """Change any of ``UPDATABLE``; a still moves as one frame. Renders of old frames go."""
+    unknown = set(changes) - UPDATABLE
+    if unknown:
+        raise ServiceError(f"Cannot change {', '.join(sorted(unknown))}.")
+    film = moment.film
+    _require_guider(actor, film.case)
+    _require_ready(film)
+    with transaction.atomic():
+        moment = Moment.objects.select_for_update().select_related("film__case").get(pk=moment.pk)
+        changed: list[str] = []
+        if "start_frame" in changes or "end_frame" in changes:
+            start = changes.get("start_frame", moment.start_frame)
+            end = changes.get("end_frame", moment.end_frame)
+            start, end = _frames(film, moment.kind, start, end)
+            if (start, end) != (moment.start_frame, moment.end_frame):
+                moment.start_frame, moment.end_frame = start, end
+                changed.append("frames")
+                _drop_renders(moment.renders.all())
+        for name in ("notes", "question"):
+            if name in changes:
+                value = _text(changes[name] or "", name)
+                if value != getattr(moment, name):
+                    setattr(moment, name, value)
+                    changed.append(name)
+        if "focus" in changes:
+            focus = _focus(changes["focus"] or "")
+            if focus != moment.focus:
+                moment.focus = focus
+                changed.append("focus")
+        if "principles" in changes or "behaviours" in changes:
+            principle_ids = changes.get("principles")
+            behaviour_ids = changes.get("behaviours")
+            if principle_ids is None:
+                principle_ids = list(moment.principles.values_list("pk", flat=True))
+            if behaviour_ids is None:
+                behaviour_ids = list(moment.behaviours.values_list("pk", flat=True))
+            tagged_p, tagged_b = _tags(film.case.service, principle_ids, behaviour_ids)
+            moment.principles.set(tagged_p)
+            moment.behaviours.set(tagged_b)
+            changed.append("tags")
+        if changed:
+            moment.save()
+            audit_record(
+                actor=actor,
+                action="moment.updated",
+                case=film.case,
+                obj=moment,
+                details={"changed": changed, "frames": [moment.start_frame, moment.end_frame]},
+            )
+    return moment
+
+
+def moment_delete(*, actor: User, moment: Moment) -> None:
+    case = moment.film.case
+    _require_guider(actor, case)
+    with transaction.atomic():
+        _drop_renders(moment.renders.all())
+        audit_record(
+            actor=actor,
+            action="moment.deleted",
+            case=case,
+            obj=moment,
+            details={"kind": moment.kind, "frames": [moment.start_frame, moment.end_frame]},
+        )
+        moment.delete()
+
+
+# --- the edit ------------------------------------------------------------------------------------
+
+
+def edit_set(
+    *, actor: User, cycle: Cycle, moment_ids: Sequence[uuid.UUID | str]
+) -> selectors.EditSummary:
+    """Make the cycle's edit exactly these moments, in this order."""
+    _require_guider(actor, cycle.case, what="build the edit")
+    try:
+        ids = [uuid.UUID(str(value)) for value in moment_ids]
+    except ValueError as exc:
+        raise ServiceError("Those are not moment ids.", field="moment_ids") from exc
+    if len(set(ids)) != len(ids):
+        raise ServiceError("A moment can be in the edit only once.", field="moment_ids")
+    if len(ids) > MAX_EDIT_LENGTH:
+        raise ServiceError(f"An edit has at most {MAX_EDIT_LENGTH} moments.", field="moment_ids")
+    with transaction.atomic():
+        in_cycle = Moment.objects.select_for_update().filter(film__cycle=cycle)
+        found = set(in_cycle.filter(pk__in=ids).values_list("pk", flat=True))
+        if found != set(ids):
+            raise ServiceError("Some of those moments are not in this cycle.", field="moment_ids")
+        in_cycle.exclude(pk__in=ids).update(edit_position=None)
+        for position, moment_id in enumerate(ids):
+            Moment.objects.filter(pk=moment_id).update(edit_position=position)
+        audit_record(
+            actor=actor,
+            action="edit.updated",
+            case=cycle.case,
+            obj=cycle,
+            details={"moments": [str(i) for i in ids]},
+        )
+    return selectors.edit_for_cycle(cycle)
+
+
+# --- renders -------------------------------------------------------------------------------------
+
+ACTIVE_RENDERS = {RenderStatus.QUEUED, RenderStatus.RENDERING, RenderStatus.READY}
+
+
+def _delete_ciphertexts(names: list[str]) -> None:
+    for name in names:
+        try:
+            delete_ciphertext(name)
+        except Exception:  # the orphan sweep tries again later
+            logger.exception("Could not delete vault object %s", name)
+
+
+def _drop_renders(renders: Iterable[Render]) -> None:
+    """Remove renders and their files (the ciphertext goes once the transaction commits)."""
+    renders = list(renders)
+    object_ids = [
+        object_id
+        for render in renders
+        for object_id in (render.video_id, render.png_id, render.jpeg_id)
+        if object_id is not None
+    ]
+    objects = VaultObject.objects.filter(pk__in=object_ids)
+    names = list(objects.values_list("storage_name", flat=True))
+    Render.objects.filter(pk__in=[r.pk for r in renders]).delete()
+    objects.delete()
+    if names:
+        transaction.on_commit(partial(_delete_ciphertexts, names))
+
+
+def _enqueue_render(render_id: uuid.UUID) -> None:
+    from attune.moments.tasks import render_moment
+
+    render_moment.enqueue(str(render_id))
+
+
+def moment_render(*, actor: User, moment: Moment) -> Render:
+    """Ask for the moment's clip (MP4) or still (PNG and JPEG). Asking again while a render of
+    the same frames exists gives that render back."""
+    film = moment.film
+    _require_guider(actor, film.case, what="render moments")
+    _require_ready(film)
+    with transaction.atomic():
+        moment = Moment.objects.select_for_update().get(pk=moment.pk)
+        current = moment.renders.filter(
+            start_frame=moment.start_frame, end_frame=moment.end_frame, status__in=ACTIVE_RENDERS
+        ).first()
+        if current is not None:
+            return current
+        _drop_renders(moment.renders.all())
+        render = Render.objects.create(
+            moment=moment,
+            kind=moment.kind,
+            start_frame=moment.start_frame,
+            end_frame=moment.end_frame,
+            requested_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="moment.render_requested",
+            case=film.case,
+            obj=render,
+            details={"moment": str(moment.pk), "kind": moment.kind},
+        )
+        transaction.on_commit(partial(_enqueue_render, render.pk))
+    return render
+
+
+def _claim_render(render_id: str) -> Render | None:
+    claimed = Render.objects.filter(pk=render_id, status=RenderStatus.QUEUED).update(
+        status=RenderStatus.RENDERING, heartbeat_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    render = Render.objects.select_related("moment__film__case", "moment__film__playable").get(
+        pk=render_id
+    )
+    Render.objects.filter(pk=render_id).update(attempts=render.attempts + 1)
+    return render
+
+
+def _scratch(render: Render) -> Path:
+    root = Path(settings.SCRATCH_DIR)
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = root / f"render-{render.pk}"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(mode=0o700)
+    return path
+
+
+def _fail_render(render: Render, reason: str) -> None:
+    with transaction.atomic():
+        updated = Render.objects.filter(pk=render.pk, status=RenderStatus.RENDERING).update(
+            status=RenderStatus.FAILED,
+            failure_reason=reason,
+            heartbeat_at=None,
+            finished_at=timezone.now(),
+        )
+        if updated:
+            audit_record(
+                actor=None,
+                action="render.failed",
+                case=render.moment.film.case,
+                obj=render,
+                details={"reason": reason},
+            )
+
+
+class _Heartbeat:
+    def __init__(self, render: Render) -> None:
+        self.render_id = render.pk
+        self.last = time.monotonic()
+
+    def __call__(self, fraction: float) -> None:
+        now = time.monotonic()
+        if now - self.last >= 5:
+            self.last = now
+            Render.objects.filter(pk=self.render_id, status=RenderStatus.RENDERING).update(
+                heartbeat_at=timezone.now()
+            )
+
+
+def film_source(film: Film) -> RangeFile:
+    """The playable film as a seekable file, decrypted a window at a time."""
+    playable = film.playable
+    if playable is None:
+        raise MediaGone("The film is no longer kept.")
+    return RangeFile(
+        lambda start, end: object_read_range(playable, start, end), playable.plaintext_size
+    )
+
+
+def render_run(render_id: str) -> None:
+    """Make a render's files and encrypt them into the vault. Safe to run twice: only a queued
+    render is claimed; scratch files are removed in ``finally``."""
+    render = _claim_render(render_id)
+    if render is None:
+        return
+    film = render.moment.film
+    scratch = _scratch(render)
+    try:
+        if not selectors.media_available(film.case):
+            raise MediaGone("The case's media is locked or deleted.")
+        rate = selectors.film_rate(film)
+        source = film_source(film)
+        files: dict[str, tuple[Path, str, str]] = {}
+        method = ""
+        if render.kind == MomentKind.CLIP:
+            path = scratch / "clip.mp4"
+            result = export.export_clip(
+                source,
+                path,
+                rate=rate,
+                start=render.start_frame,
+                end=render.end_frame,
+                on_progress=_Heartbeat(render),
+            )
+            files["video"] = (path, ObjectKind.CLIP, "video/mp4")
+            method = result.method
+        else:
+            png, jpeg = scratch / "still.png", scratch / "still.jpg"
+            export.export_still(source, rate=rate, frame=render.start_frame, png=png, jpeg=jpeg)
+            files["png"] = (png, ObjectKind.STILL, "image/png")
+            files["jpeg"] = (jpeg, ObjectKind.STILL, "image/jpeg")
+        _store_render(render, files, method)
+    except export.ExportError as exc:
+        _fail_render(render, str(exc))
+    except MediaGone:
+        _fail_render(render, "The film has been deleted.")
+    except Exception as exc:
+        logger.exception("Render %s failed", render_id)
+        _fail_render(render, f"Rendering stopped unexpectedly: {exc}. Ask for it again.")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _store_render(render: Render, files: dict[str, tuple[Path, str, str]], method: str) -> None:
+    with transaction.atomic():
+        current = Render.objects.select_for_update().filter(pk=render.pk).first()
+        if current is None or current.status != RenderStatus.RENDERING:
+            return  # the moment changed or went while we worked: keep nothing
+        case = render.moment.film.case
+        stored = {
+            name: object_store_path(case=case, kind=kind, path=path, content_type=content_type)
+            for name, (path, kind, content_type) in files.items()
+        }
+        Render.objects.filter(pk=render.pk).update(
+            status=RenderStatus.READY,
+            method=method,
+            heartbeat_at=None,
+            finished_at=timezone.now(),
+            failure_reason="",
+            **stored,
+        )
+        audit_record(
+            actor=None,
+            action="render.ready",
+            case=case,
+            obj=render,
+            details={
+                "kind": render.kind,
+                "method": method,
+                "frames": render.end_frame - render.start_frame,
+            },
+        )
+
+
+def renders_recover_stale() -> int:
+    """Queue again the renders whose worker died mid-job (no heartbeat for a while)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.ATTUNE_STALE_JOB_SECONDS)
+    stale = list(
+        Render.objects.filter(status=RenderStatus.RENDERING, heartbeat_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for render_id in stale:
+        with transaction.atomic():
+            if Render.objects.filter(
+                pk=render_id, status=RenderStatus.RENDERING, heartbeat_at__lt=cutoff
+            ).update(status=RenderStatus.QUEUED):
+                transaction.on_commit(partial(_enqueue_render, render_id))
+        shutil.rmtree(Path(settings.SCRATCH_DIR) / f"render-{render_id}", ignore_errors=True)
+    return len(stale)
+
+
+def render_download(*, actor: User, render: Render, fmt: str) -> VaultObject:
+    """A rendered file leaving Attune: the guider only, where the service allows it; audited."""
+    case = render.moment.film.case
+    if not selectors.may_download(actor, case):
+        if case.guider_id == actor.pk:
+            raise PermissionDenied("Your service does not allow downloads.")
+        raise PermissionDenied("Only the case's guider can download clips and stills.")
+    obj = selectors.render_object(render, fmt)
+    audit_record(
+        actor=actor,
+        action="render.downloaded",
+        case=case,
+        obj=render,
+        details={"format": fmt, "moment": str(render.moment_id)},
+    )
+    return obj
+
+
+def render_viewed(*, actor: User, render: Render, fmt: str) -> VaultObject:
+    """A rendered file watched inside Attune (guider or supervisor); audited like a film."""
+    obj = selectors.render_object(render, fmt)
+    audit_record(
+        actor=actor,
+        action="render.viewed",
+        case=render.moment.film.case,
+        obj=render,
+        details={"format": fmt},
+    )
+    return obj

@@ -1,0 +1,12 @@
+"""Thin tasks: take ids, call services, safe to run twice."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from attune.moments import services
+
+
+@task()
+def render_moment(render_id: str) -> None:
+    services.render_run(render_id)

@@ -1,0 +1,130 @@
+// Consent capture: a signature pad (finger, stylus or mouse, through pointer events), showing only
+// the chosen way of signing, and the print button. Without JavaScript the typed-name and paper
+// ways of signing still work, and every panel simply stays visible.
+
+const INK = "#1e2a2b";
+
+function setupPad(canvas) {
+  const form = canvas.closest("form");
+  const input = form?.querySelector('input[name="signature"]');
+  const state = form?.querySelector("[data-signature-state]");
+  const ctx = canvas.getContext("2d");
+  let drawing = false;
+  let last = null;
+  let hasInk = false;
+
+  function pen() {
+    ctx.lineWidth = 2.6;
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    ctx.strokeStyle = INK;
+    ctx.fillStyle = INK;
+  }
+
+  function restore(dataUrl) {
+    const img = new Image();
+    img.onload = () => {
+      const rect = canvas.getBoundingClientRect();
+      ctx.drawImage(img, 0, 0, rect.width, rect.height);
+    };
+    img.src = dataUrl;
+  }
+
+  // The canvas is sized by CSS; its bitmap follows at the screen's pixel density.
+  function resize() {
+    const ratio = Math.max(window.devicePixelRatio || 1, 1);
+    const rect = canvas.getBoundingClientRect();
+    const width = Math.round(rect.width * ratio);
+    const height = Math.round(rect.height * ratio);
+    if (canvas.width === width && canvas.height === height) return;
+    const kept = hasInk ? canvas.toDataURL("image/png") : null;
+    canvas.width = width;
+    canvas.height = height;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    pen();
+    if (kept) restore(kept);
+  }
+
+  function point(event) {
+    const rect = canvas.getBoundingClientRect();
+    return { x: event.clientX - rect.left, y: event.clientY - rect.top };
+  }
+
+  function save() {
+    if (!input) return;
+    input.value = hasInk ? canvas.toDataURL("image/png") : "";
+    if (state) state.textContent = hasInk ? "Signature captured." : "";
+  }
+
+  canvas.addEventListener("pointerdown", (event) => {
+    if (event.button !== undefined && event.button > 0) return;
+    event.preventDefault();
+    canvas.setPointerCapture?.(event.pointerId);
+    drawing = true;
+    last = point(event);
+    ctx.beginPath();
+    ctx.arc(last.x, last.y, ctx.lineWidth / 2, 0, Math.PI * 2);
+    ctx.fill();
+    hasInk = true;
+  });
+
+  canvas.addEventListener("pointermove", (event) => {
+    if (!drawing) return;
+    event.preventDefault();
+    const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
+    ctx.beginPath();
+    ctx.moveTo(last.x, last.y);
+    for (const e of events.length ? events : [event]) {
+      const p = point(e);
+      ctx.lineTo(p.x, p.y);
+      last = p;
+    }
+    ctx.stroke();
+  });
+
+  function end() {
+    if (!drawing) return;
+    drawing = false;
+    last = null;
+    save();
+  }
+  canvas.addEventListener("pointerup", end);
+  canvas.addEventListener("pointercancel", end);
+  canvas.addEventListener("lostpointercapture", end);
+
+  form?.querySelector("[data-signature-clear]")?.addEventListener("click", () => {
+    const rect = canvas.getBoundingClientRect();
+    ctx.clearRect(0, 0, rect.width, rect.height);
+    hasInk = false;
+    save();
+  });
+
+  form?.addEventListener("submit", save);
+  window.addEventListener("resize", resize);
+  resize();
+
+  // After a refused submission the drawn signature comes back: show it again.
+  if (input?.value.startsWith("data:image/png;base64,")) {
+    hasInk = true;
+    restore(input.value);
+    if (state) state.textContent = "Signature captured.";
+  }
+}
+
+function setupMethods(form) {
+  const radios = form.querySelectorAll('input[name="method"]');
+  const panels = form.querySelectorAll("[data-method-panel]");
+  function show() {
+    const chosen = form.querySelector('input[name="method"]:checked')?.value;
+    for (const panel of panels) panel.hidden = chosen !== undefined && panel.dataset.methodPanel !== chosen;
+    if (chosen === "drawn") window.dispatchEvent(new Event("resize"));
+  }
+  for (const radio of radios) radio.addEventListener("change", show);
+  show();
+}
+
+for (const form of document.querySelectorAll("[data-consent-form]")) setupMethods(form);
+for (const canvas of document.querySelectorAll("[data-signature-pad]")) setupPad(canvas);
+for (const button of document.querySelectorAll("[data-print]")) {
+  button.addEventListener("click", () => window.print());
+}

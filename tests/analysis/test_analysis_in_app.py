@@ -1,0 +1,148 @@
+"""In the app: a ready film is analysed, its suggestions are served to the guider (and to no one
+without media access), and accepting, rejecting and relabelling are kept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from attune.accounts.models import User
+from attune.analysis import selectors, services
+from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis, Suggestion
+from attune.cases import services as case_services
+from attune.cases.models import Case, CaseState
+from attune.consent.models import Scope, SignatureMethod
+from attune.consent.services import consent_record
+from attune.core.errors import PermissionDenied
+from attune.films.models import Film, FilmStatus
+from attune.vault.models import ObjectKind
+from attune.vault.services import object_store_path
+from tests.analysis.conftest import AnalysedDialogue
+from tests.conftest import ClientFor
+
+
+def _ready_film(case: Case, source: Path) -> Film:
+    case = case_services.case_transition(actor=case.guider, case=case, to_state=CaseState.AGREED)
+    for adult in case.adults.all():
+        consent_record(
+            actor=case.guider,
+            case=case,
+            adult=adult,
+            scopes=[Scope.FILMING, Scope.SUPERVISION],
+            method=SignatureMethod.TYPED,
+            typed_name=adult.name,
+            confirmed=True,
+        )
+    size = source.stat().st_size
+    film = Film.objects.create(
+        case=case,
+        cycle=case.cycles.get(number=1),
+        uploaded_by=case.guider,
+        original_filename="dialogue.mp4",
+        status=FilmStatus.READY,
+        upload_size=size,
+        upload_chunk_size=4 * 1024 * 1024,
+        upload_received=size,
+        upload_expires_at=timezone.now() + timedelta(hours=1),
+        has_audio=True,
+        ready_at=timezone.now(),
+    )
+    film.playable = object_store_path(
+        case=case, kind=ObjectKind.PLAYABLE, path=source, content_type="video/mp4"
+    )
+    film.save(update_fields=["playable"])
+    return film
+
+
+@pytest.fixture
+def analysed_film(
+    case: Case, clean_dialogue: AnalysedDialogue, settings: SettingsWrapper
+) -> Film:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    film = _ready_film(case, clean_dialogue.path)
+    services.analysis_enqueue(film.pk)  # the immediate backend runs it here and now
+    return film
+
+
+def test_a_ready_film_is_analysed_and_its_suggestions_stored(analysed_film: Film) -> None:
+    analysis = FilmAnalysis.objects.get(film=analysed_film)
+    assert analysis.status == AnalysisStatus.DONE
+    assert analysis.progress == 1.0
+    assert analysis.result["turns"]
+    stored = selectors.suggestions_for_film(analysed_film)
+    assert stored and [s.rank for s in stored] == list(range(1, len(stored) + 1))
+    assert all(s.end - s.start <= 10.0 and s.principles and s.reason for s in stored)
+    # Running the task again does nothing (only a queued analysis is claimed).
+    services.film_analyse(str(analysed_film.pk))
+    assert FilmAnalysis.objects.get(film=analysed_film).attempts == 1
+
+
+def test_the_guider_gets_suggestions_from_the_api(
+    analysed_film: Film, client_for: ClientFor, owner: User
+) -> None:
+    response = client_for(owner).get(f"/api/films/{analysed_film.pk}/suggestions")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "done"
+    assert data["suggestions"][0]["rank"] == 1
+    assert set(data["suggestions"][0]) >= {"start", "end", "score", "principles", "reason"}
+
+
+def test_no_media_access_means_no_suggestions(
+    analysed_film: Film, client_for: ClientFor, service_admin: User, outsider: User
+) -> None:
+    url = f"/api/films/{analysed_film.pk}/suggestions"
+    assert client_for(service_admin).get(url).status_code == 403
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 401
+
+
+def test_accepting_gives_moment_fields_and_is_kept(analysed_film: Film, owner: User) -> None:
+    suggestion = selectors.suggestions_for_film(analysed_film)[0]
+    fields = services.suggestion_accept(actor=owner, suggestion=suggestion)
+    assert fields["film_id"] == analysed_film.pk
+    assert fields["kind"] == "clip"
+    assert fields["start"] == pytest.approx(suggestion.start, abs=0.01)
+    assert fields["principles"] == suggestion.principles
+    assert fields["note"] == suggestion.reason
+    suggestion.refresh_from_db()
+    assert suggestion.decision == Decision.ACCEPTED and suggestion.decided_by == owner
+    assert selectors.suggestion_usefulness([analysed_film])["accepted"] == 1
+
+
+def test_rejecting_keeps_the_reason(analysed_film: Film, owner: User, colleague: User) -> None:
+    suggestion = selectors.suggestions_for_film(analysed_film)[-1]
+    with pytest.raises(PermissionDenied):
+        services.suggestion_reject(actor=colleague, suggestion=suggestion)
+    services.suggestion_reject(actor=owner, suggestion=suggestion, reason="  The child is off camera. ")
+    suggestion.refresh_from_db()
+    assert suggestion.decision == Decision.REJECTED
+    assert suggestion.reject_reason == "The child is off camera."
+
+
+def test_relabelling_recomputes_and_keeps_decisions(analysed_film: Film, owner: User) -> None:
+    first = selectors.suggestions_for_film(analysed_film)[0]
+    services.suggestion_accept(actor=owner, suggestion=first)
+    before = FilmAnalysis.objects.get(film=analysed_film).result
+    services.analysis_relabel(
+        actor=owner, film=analysed_film, label_map={"adult": "child", "child": "adult"}
+    )
+    after = FilmAnalysis.objects.get(film=analysed_film)
+    assert [s["speaker"] for s in after.result["speech"]] == [
+        "child" if s["speaker"] == "adult" else "adult" for s in before["speech"]
+    ]
+    assert after.labels == {"adult": "child", "child": "adult"}
+    kept = Suggestion.objects.get(pk=first.pk)
+    assert kept.decision == Decision.ACCEPTED and kept.current is False
+    assert all(s.decision == Decision.OPEN for s in selectors.suggestions_for_film(analysed_film))
+
+
+def test_enqueue_only_for_ready_films(case: Case, clean_dialogue: AnalysedDialogue) -> None:
+    film = _ready_film(case, clean_dialogue.path)
+    Film.objects.filter(pk=film.pk).update(status=FilmStatus.PROCESSING)
+    services.analysis_enqueue(film.pk)
+    assert not FilmAnalysis.objects.filter(film=film).exists()

@@ -1,0 +1,92 @@
+"""The consent API: record (typed signature), list, withdraw; one error shape; guider only."""
+
+from __future__ import annotations
+
+from attune.accounts.models import User
+from attune.cases.models import Case
+from attune.consent.models import MediaDeletion
+from tests.conftest import ClientFor
+
+
+def post(client: object, url: str, body: dict) -> object:
+    return client.post(url, body, content_type="application/json")  # type: ignore[attr-defined]
+
+
+def test_record_list_and_withdraw(agreed: Case, owner: User, client_for: ClientFor) -> None:
+    client = client_for(owner)
+    adult = agreed.adults.get()
+    response = post(
+        client,
+        f"/api/cases/{agreed.reference}/consents",
+        {
+            "adult": adult.pk,
+            "scopes": ["filming", "supervision"],
+            "typed_name": "Jo Carter",
+            "confirmed": True,
+            "child_view": "Sam nodded.",
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["method"] == "typed" and body["scopes"] == ["filming", "supervision"]
+    assert body["active_scopes"] == ["filming", "supervision"] and body["current"]
+    assert body["witness"] == owner.email and body["form_version"] == 1
+
+    listed = client.get(f"/api/cases/{agreed.reference}/consents").json()
+    assert [r["id"] for r in listed] == [body["id"]]
+
+    withdrawn = post(
+        client,
+        f"/api/consents/{body['id']}/withdraw",
+        {"scopes": ["supervision"], "asked_by": "Jo Carter", "channel": "phone"},
+    )
+    assert withdrawn.status_code == 200, withdrawn.content
+    assert withdrawn.json()["active_scopes"] == ["filming"]
+    assert withdrawn.json()["withdrawals"][0]["scopes"] == ["supervision"]
+    assert not MediaDeletion.objects.exists()  # only filming deletes the media
+
+    everything = post(
+        client,
+        f"/api/consents/{body['id']}/withdraw",
+        {"asked_by": "Jo Carter", "channel": "email"},
+    )
+    assert everything.json()["active_scopes"] == []
+    assert MediaDeletion.objects.filter(case=agreed).count() == 1
+
+
+def test_errors_share_one_shape(
+    agreed: Case, owner: User, supervisor: User, service_admin: User, outsider: User,
+    client_for: ClientFor,
+) -> None:
+    adult = agreed.adults.get()
+    url = f"/api/cases/{agreed.reference}/consents"
+    good = {"adult": adult.pk, "scopes": ["filming"], "typed_name": "Jo", "confirmed": True}
+
+    unticked = post(client_for(owner), url, {**good, "confirmed": False})
+    assert unticked.status_code == 422
+    assert unticked.json()["error"]["fields"] == [
+        {"field": "confirmed", "message": "The adult must tick to confirm that their typed name is their signature."}
+    ]
+    bad_scope = post(client_for(owner), url, {**good, "scopes": ["publicity"]})
+    assert bad_scope.status_code == 422 and bad_scope.json()["error"]["code"] == "validation_error"
+    assert post(client_for(owner), url, {**good, "adult": 99999}).status_code == 404
+
+    for user, status in ((supervisor, 403), (service_admin, 403), (outsider, 404)):
+        answer = post(client_for(user), url, good)
+        assert answer.status_code == status
+        assert set(answer.json()["error"]) == {"code", "message", "fields"}
+    assert client_for(supervisor).get(url).status_code == 200
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 401
+
+    record = post(client_for(owner), url, good).json()
+    assert post(
+        client_for(owner),
+        f"/api/consents/{record['id']}/withdraw",
+        {"scopes": ["training"], "asked_by": "Jo", "channel": "phone"},
+    ).status_code == 422
+    assert post(
+        client_for(supervisor),
+        f"/api/consents/{record['id']}/withdraw",
+        {"asked_by": "Jo", "channel": "phone"},
+    ).status_code == 403
