@@ -47,7 +47,9 @@ def main() -> int:
     # spread the chosen pairs over all adults and children
     chosen = [pairs[(i * 7) % len(pairs)] for i in range(count)]
     zero = evaluation.Score(0, 0, 0)
-    totals = {name: {k: zero for k in ("speech", "speaker", "turns", "responses")} for name, _ in LEVELS}
+    totals = {
+        name: {k: zero for k in ("speech", "speaker", "turns", "responses")} for name, _ in LEVELS
+    }
     latency_errors: dict[str, list[float]] = {name: [] for name, _ in LEVELS}
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as scratch:
@@ -69,9 +71,7 @@ def main() -> int:
                 turn = evaluation.turn_score(result.turns, truth.turns)
                 t["turns"] += turn
                 t["responses"] += evaluation.response_score(result.responses, truth.responses)
-                latency_errors[name] += evaluation.latency_errors(
-                    result.responses, truth.responses
-                )
+                latency_errors[name] += evaluation.latency_errors(result.responses, truth.responses)
                 print(
                     f"{i:2d} {name:6} adult {adult.label:22} child {child.label:24} "
                     f"turn F1 {turn.f1:.2f}",

@@ -85,6 +85,7 @@ READABLE = {
         "GET /api/cases/{reference}/helping-questions",
         "GET /api/films/{film_id}/upload",
         "GET /api/films/{film_id}",
+        "GET /api/films/{film_id}/suggestions",
         "consent:print",
         "consent:record",
         "GET /api/cases/{reference}/consents",

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 PASSWORD = "correct-horse-battery-staple"
+# Lockout tests sign in many times; they test counting, not hashing (which has its own test).
+FAST_HASHING = pytest.mark.usefixtures("fast_passwords")
 
 
 @pytest.fixture
@@ -50,6 +52,7 @@ def test_passwords_are_hashed_with_argon2(person: User) -> None:
     assert PASSWORD not in person.password
 
 
+@FAST_HASHING
 def test_a_wrong_password_is_refused_with_a_message(person: User) -> None:
     client = Client()
 
@@ -60,6 +63,7 @@ def test_a_wrong_password_is_refused_with_a_message(person: User) -> None:
     assert client.get("/cases/").status_code == 302
 
 
+@FAST_HASHING
 def test_repeated_failures_lock_the_account_even_against_the_right_password(
     person: User,
 ) -> None:
@@ -84,6 +88,7 @@ NEEDS_AXES_EMAIL_FIELD = pytest.mark.xfail(
 
 
 @NEEDS_AXES_EMAIL_FIELD
+@FAST_HASHING
 def test_failures_are_counted_against_the_account_tried(person: User) -> None:
     from axes.models import AccessAttempt
 
@@ -93,6 +98,7 @@ def test_failures_are_counted_against_the_account_tried(person: User) -> None:
 
 
 @NEEDS_AXES_EMAIL_FIELD
+@FAST_HASHING
 def test_one_persons_failures_do_not_lock_out_a_colleague_at_the_same_address(
     person: User, service: Service
 ) -> None:
@@ -104,6 +110,7 @@ def test_one_persons_failures_do_not_lock_out_a_colleague_at_the_same_address(
 
 
 @NEEDS_AXES_EMAIL_FIELD
+@FAST_HASHING
 def test_signing_in_resets_the_count_of_failures(person: User) -> None:
     client = Client()
     for _ in range(django_settings.AXES_FAILURE_LIMIT - 1):

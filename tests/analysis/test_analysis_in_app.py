@@ -59,9 +59,7 @@ def _ready_film(case: Case, source: Path) -> Film:
 
 
 @pytest.fixture
-def analysed_film(
-    case: Case, clean_dialogue: AnalysedDialogue, settings: SettingsWrapper
-) -> Film:
+def analysed_film(case: Case, clean_dialogue: AnalysedDialogue, settings: SettingsWrapper) -> Film:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     film = _ready_film(case, clean_dialogue.path)
     services.analysis_enqueue(film.pk)  # the immediate backend runs it here and now
@@ -118,7 +116,9 @@ def test_rejecting_keeps_the_reason(analysed_film: Film, owner: User, colleague:
     suggestion = selectors.suggestions_for_film(analysed_film)[-1]
     with pytest.raises(PermissionDenied):
         services.suggestion_reject(actor=colleague, suggestion=suggestion)
-    services.suggestion_reject(actor=owner, suggestion=suggestion, reason="  The child is off camera. ")
+    services.suggestion_reject(
+        actor=owner, suggestion=suggestion, reason="  The child is off camera. "
+    )
     suggestion.refresh_from_db()
     assert suggestion.decision == Decision.REJECTED
     assert suggestion.reject_reason == "The child is off camera."
@@ -146,3 +146,18 @@ def test_enqueue_only_for_ready_films(case: Case, clean_dialogue: AnalysedDialog
     Film.objects.filter(pk=film.pk).update(status=FilmStatus.PROCESSING)
     services.analysis_enqueue(film.pk)
     assert not FilmAnalysis.objects.filter(film=film).exists()
+
+
+def test_an_interrupted_analysis_is_marked_failed(
+    case: Case, clean_dialogue: AnalysedDialogue
+) -> None:
+    film = _ready_film(case, clean_dialogue.path)
+    FilmAnalysis.objects.create(
+        film=film,
+        status=AnalysisStatus.RUNNING,
+        started_at=timezone.now() - timedelta(hours=3),
+    )
+    assert services.analyses_recover_stale() == 1
+    analysis = FilmAnalysis.objects.get(film=film)
+    assert analysis.status == AnalysisStatus.FAILED
+    assert "interrupted" in analysis.failure_reason

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from attune.analysis.engine.mtcnn import FaceDetector, FaceModelMissing
 from attune.analysis.engine.faces import _Observation, _Sample, summarise
+from attune.analysis.engine.mtcnn import FaceDetector, FaceModelMissing
 
 
 def _portrait() -> np.ndarray:

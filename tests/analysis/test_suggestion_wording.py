@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from attune.analysis.engine import PRINCIPLES, AnalysisResult, Segment, recompute
 from attune.analysis.engine.suggestions import clock
 
@@ -39,7 +41,11 @@ def test_a_received_initiative_with_short_turns_reads_like_a_guider() -> None:
 
 
 def test_waiting_is_named_as_encouraging_initiatives() -> None:
-    speech = [Segment(10.0, 12.0, "adult"), Segment(14.0, 15.0, "child"), Segment(15.5, 17, "adult")]
+    speech = [
+        Segment(10.0, 12.0, "adult"),
+        Segment(14.0, 15.0, "child"),
+        Segment(15.5, 17, "adult"),
+    ]
     best = recompute(AnalysisResult(duration=30.0, speech=speech)).suggestions[0]
     assert best.reason.startswith("You waited 2.0 s and the child filled the pause at 00:14")
     assert "Encouraging initiatives" in best.principles
@@ -54,7 +60,7 @@ def test_suggestions_never_overlap_much_and_stay_short() -> None:
     result = recompute(AnalysisResult(duration=t + 5, speech=speech))
     spans = sorted((s.start, s.end) for s in result.suggestions)
     assert spans
-    for (a0, a1), (b0, b1) in zip(spans, spans[1:], strict=False):
+    for (a0, a1), (b0, b1) in itertools.pairwise(spans):
         assert b0 - a1 >= -0.3 * min(a1 - a0, b1 - b0) - 1e-9
     assert all(b - a <= 10.0 for a, b in spans)
 

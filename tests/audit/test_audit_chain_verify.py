@@ -151,6 +151,7 @@ def _attune(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # migrates a fresh database in a subprocess: 10-30 s
 @pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")), reason="drives the embedded SQLite database"
 )

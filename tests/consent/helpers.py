@@ -11,7 +11,8 @@ from PIL import Image, ImageDraw
 from attune.cases.models import Adult, Case
 from attune.consent.models import ConsentRecord, Scope, SignatureMethod
 from attune.consent.services import consent_record
-from attune.films import processing, services as film_services
+from attune.films import processing
+from attune.films import services as film_services
 from attune.films.models import Film
 from attune.films.testmedia import make_film
 

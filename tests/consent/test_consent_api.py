@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.test import Client
+
 from attune.accounts.models import User
 from attune.cases.models import Case
 from attune.consent.models import MediaDeletion
 from tests.conftest import ClientFor
 
 
-def post(client: object, url: str, body: dict) -> object:
-    return client.post(url, body, content_type="application/json")  # type: ignore[attr-defined]
+def post(client: Client, url: str, body: dict) -> Any:
+    return client.post(url, body, content_type="application/json")
 
 
 def test_record_list_and_withdraw(agreed: Case, owner: User, client_for: ClientFor) -> None:
@@ -55,7 +59,11 @@ def test_record_list_and_withdraw(agreed: Case, owner: User, client_for: ClientF
 
 
 def test_errors_share_one_shape(
-    agreed: Case, owner: User, supervisor: User, service_admin: User, outsider: User,
+    agreed: Case,
+    owner: User,
+    supervisor: User,
+    service_admin: User,
+    outsider: User,
     client_for: ClientFor,
 ) -> None:
     adult = agreed.adults.get()
@@ -65,7 +73,10 @@ def test_errors_share_one_shape(
     unticked = post(client_for(owner), url, {**good, "confirmed": False})
     assert unticked.status_code == 422
     assert unticked.json()["error"]["fields"] == [
-        {"field": "confirmed", "message": "The adult must tick to confirm that their typed name is their signature."}
+        {
+            "field": "confirmed",
+            "message": "The adult must tick to confirm that their typed name is their signature.",
+        }
     ]
     bad_scope = post(client_for(owner), url, {**good, "scopes": ["publicity"]})
     assert bad_scope.status_code == 422 and bad_scope.json()["error"]["code"] == "validation_error"
@@ -80,13 +91,19 @@ def test_errors_share_one_shape(
     assert client_for(None).get(url).status_code == 401
 
     record = post(client_for(owner), url, good).json()
-    assert post(
-        client_for(owner),
-        f"/api/consents/{record['id']}/withdraw",
-        {"scopes": ["training"], "asked_by": "Jo", "channel": "phone"},
-    ).status_code == 422
-    assert post(
-        client_for(supervisor),
-        f"/api/consents/{record['id']}/withdraw",
-        {"asked_by": "Jo", "channel": "phone"},
-    ).status_code == 403
+    assert (
+        post(
+            client_for(owner),
+            f"/api/consents/{record['id']}/withdraw",
+            {"scopes": ["training"], "asked_by": "Jo", "channel": "phone"},
+        ).status_code
+        == 422
+    )
+    assert (
+        post(
+            client_for(supervisor),
+            f"/api/consents/{record['id']}/withdraw",
+            {"asked_by": "Jo", "channel": "phone"},
+        ).status_code
+        == 403
+    )

@@ -29,8 +29,13 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def test_a_drawn_signature_is_stored_encrypted_and_read_back(agreed: Case, owner: User) -> None:
     adult = agreed.adults.get()
-    record = sign(agreed, adult, [Scope.FILMING, Scope.STILLS], method=SignatureMethod.DRAWN,
-                  child_view="Sam said he likes being filmed building Lego.")
+    record = sign(
+        agreed,
+        adult,
+        [Scope.FILMING, Scope.STILLS],
+        method=SignatureMethod.DRAWN,
+        child_view="Sam said he likes being filmed building Lego.",
+    )
 
     obj = record_document(record)
     assert obj is not None and obj.kind == ObjectKind.DOCUMENT and obj.content_type == "image/png"
@@ -83,8 +88,13 @@ def test_scopes_date_and_who_may_record(agreed: Case, colleague: User) -> None:
         sign(agreed, adult, [Scope.FILMING], signed_on=timezone.localdate() + timedelta(days=1))
     with pytest.raises(PermissionDenied):
         consent_record(
-            actor=colleague, case=agreed, adult=adult, scopes=["filming"], method="typed",
-            typed_name="Jo Carter", confirmed=True,
+            actor=colleague,
+            case=agreed,
+            adult=adult,
+            scopes=["filming"],
+            method="typed",
+            typed_name="Jo Carter",
+            confirmed=True,
         )
 
 
@@ -97,7 +107,9 @@ def test_signing_again_cannot_quietly_drop_a_scope(agreed: Case) -> None:
     assert later.scopes == ["filming", "supervision", "training"]
 
 
-def test_the_page_captures_a_drawn_signature(agreed: Case, owner: User, client_for: ClientFor) -> None:
+def test_the_page_captures_a_drawn_signature(
+    agreed: Case, owner: User, client_for: ClientFor
+) -> None:
     adult = agreed.adults.get()
     client = client_for(owner)
     url = f"/consent/cases/{agreed.reference}/adults/{adult.pk}/sign/"
@@ -105,7 +117,10 @@ def test_the_page_captures_a_drawn_signature(agreed: Case, owner: User, client_f
     assert "data-signature-pad" in page and "Keep opinion" not in page
     assert "kept securely and confidentially for the period of our work" in page
 
-    refused = client.post(url, {"scopes": ["filming"], "method": "drawn", "signed_on": timezone.localdate().isoformat()})
+    refused = client.post(
+        url,
+        {"scopes": ["filming"], "method": "drawn", "signed_on": timezone.localdate().isoformat()},
+    )
     assert refused.status_code == 200
     assert "Draw the signature in the box first." in refused.content.decode()
 
@@ -132,7 +147,9 @@ def test_the_page_captures_a_drawn_signature(agreed: Case, owner: User, client_f
     assert 'data-scope="filming" data-state="given"' in case_page
 
 
-def test_the_page_takes_a_paper_form_upload(agreed: Case, owner: User, client_for: ClientFor) -> None:
+def test_the_page_takes_a_paper_form_upload(
+    agreed: Case, owner: User, client_for: ClientFor
+) -> None:
     adult = agreed.adults.get()
     image = io.BytesIO()
     Image.new("RGB", (40, 30), "white").save(image, format="JPEG")
@@ -159,7 +176,9 @@ def test_signatures_are_for_the_guider_and_the_admin_only(
     assert client_for(colleague).get(url).status_code == 404
 
 
-def test_the_printable_form_carries_the_words_and_boxes(agreed: Case, owner: User, client_for: ClientFor) -> None:
+def test_the_printable_form_carries_the_words_and_boxes(
+    agreed: Case, owner: User, client_for: ClientFor
+) -> None:
     adult = agreed.adults.get()
     page = client_for(owner).get(f"/consent/cases/{agreed.reference}/adults/{adult.pk}/print/")
     html = page.content.decode()

@@ -33,7 +33,10 @@ def test_the_default_form_has_four_scopes_in_plain_words(agreed: Case) -> None:
     version = consent_form_current_version(service=agreed.service)
     assert version.number == 1
     assert [scope for scope, _, _ in version.scope_items()] == [
-        "filming", "supervision", "training", "stills"
+        "filming",
+        "supervision",
+        "training",
+        "stills",
     ]
     assert version.scope_texts == {str(k): v for k, v in DEFAULT_SCOPE_TEXTS.items()}
     assert "withdraw your consent at any time" in version.closing

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import time_machine
-from pytest_django import DjangoCaptureOnCommitCallbacks
 from django.core.management import call_command
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from attune.accounts.models import User
 from attune.audit.models import AuditEvent
@@ -84,8 +84,7 @@ def test_closing_plans_closure_counts_down_and_the_sweep_deletes_when_due(
     # Records are kept: consent, safeguarding, the case itself.
     assert agreed.consents.count() == 1 and agreed.concerns.count() == 1
     assert [
-        e.action
-        for e in AuditEvent.objects.filter(case=agreed, action__startswith="retention.")
+        e.action for e in AuditEvent.objects.filter(case=agreed, action__startswith="retention.")
     ] == ["retention.planned", "retention.scheduled"]
 
 
@@ -129,8 +128,13 @@ def test_the_deletion_queue(
         admin_page = client_for(service_admin).get("/consent/deletions/").content.decode()
         assert agreed.reference in admin_page and "1 Apr 2026" in admin_page
         assert agreed.reference in client_for(owner).get("/consent/deletions/").content.decode()
-        assert agreed.reference not in client_for(colleague).get("/consent/deletions/").content.decode()
-        assert agreed.reference not in client_for(outsider).get("/consent/deletions/").content.decode()
+        assert (
+            agreed.reference
+            not in client_for(colleague).get("/consent/deletions/").content.decode()
+        )
+        assert (
+            agreed.reference not in client_for(outsider).get("/consent/deletions/").content.decode()
+        )
         out = StringIO()
         call_command("retention", "list", stdout=out)
         assert agreed.reference in out.getvalue() and "01 Apr 2026" in out.getvalue()

@@ -10,9 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from PIL import Image
 
 from attune.accounts.models import User
 from attune.audit.models import AuditEvent
@@ -36,7 +36,9 @@ def held(agreed: Case, owner: User) -> Case:
     add_question(agreed, pat, text="How do I join in Sam's games?")
     sign(agreed, jo, [Scope.FILMING, Scope.STILLS], method="drawn", child_view="Sam: yes!")
     sign(agreed, pat, [Scope.FILMING])
-    object_store(case=agreed, kind=ObjectKind.PLAYABLE, src=io.BytesIO(FILM_BYTES), content_type="video/mp4")
+    object_store(
+        case=agreed, kind=ObjectKind.PLAYABLE, src=io.BytesIO(FILM_BYTES), content_type="video/mp4"
+    )
     concern_record(
         actor=owner,
         case=agreed,
@@ -59,17 +61,26 @@ def read_zip(data: bytes | Path) -> tuple[dict, str, dict[str, bytes]]:
 
 def test_the_child_export_from_the_command_line_with_media(held: Case, tmp_path: Path) -> None:
     out = tmp_path / "child.zip"
-    call_command("sar", "export", "--person", f"child:{held.reference}", "--out", str(out), "--include-media")
+    call_command(
+        "sar", "export", "--person", f"child:{held.reference}", "--out", str(out), "--include-media"
+    )
 
     data, html, media = read_zip(out)
-    assert data["person"] == {"id": f"child:{held.reference}", "name": "Sam Carter", "held_as": f"the child in {held.reference}"}
+    assert data["person"] == {
+        "id": f"child:{held.reference}",
+        "name": "Sam Carter",
+        "held_as": f"the child in {held.reference}",
+    }
     assert data["child"]["adults"] == [
         {"name": "Jo Carter", "relationship": "mother"},
         {"name": "Pat Carter", "relationship": "father"},
     ]
     assert {c["adult"] for c in data["consent"]} == {"Jo Carter", "Pat Carter"}
     assert data["consent"][0]["child_view"] == "Sam: yes!"
-    assert data["safeguarding_concerns"][0]["informed"][:2] == ["Ms Reid", "Designated safeguarding lead"]
+    assert data["safeguarding_concerns"][0]["informed"][:2] == [
+        "Ms Reid",
+        "Designated safeguarding lead",
+    ]
     assert len(data["helping_questions"]) == 2
     assert any(e["what"] == "consent.recorded" for e in data["activity"])
     assert "What is held about Sam Carter" in html and "Check before release" in html
@@ -119,15 +130,22 @@ def test_the_admin_button_never_includes_media(
     assert FILM_BYTES in read_zip(with_films.content)[2].values()
     assert client_for(supervisor).get(url).status_code == 403
     jo = held.adults.get(name="Jo Carter")
-    adult_zip = admin.get(f"/consent/cases/{held.reference}/subject-access/adult-{jo.pk}/export.zip")
+    adult_zip = admin.get(
+        f"/consent/cases/{held.reference}/subject-access/adult-{jo.pk}/export.zip"
+    )
     assert read_zip(adult_zip.content)[0]["adult"]["name"] == "Jo Carter"
-    assert admin.get(f"/consent/cases/{held.reference}/subject-access/adult-0/export.zip").status_code == 404
+    assert (
+        admin.get(f"/consent/cases/{held.reference}/subject-access/adult-0/export.zip").status_code
+        == 404
+    )
 
 
 def test_a_signature_is_in_an_adults_export_only_when_asked(held: Case, tmp_path: Path) -> None:
     jo = held.adults.get(name="Jo Carter")
     out = tmp_path / "jo.zip"
-    call_command("sar", "export", "--person", f"adult:{jo.pk}", "--out", str(out), "--include-media")
+    call_command(
+        "sar", "export", "--person", f"adult:{jo.pk}", "--out", str(out), "--include-media"
+    )
     _, _, media = read_zip(out)
     pngs = [v for v in media.values() if v.startswith(b"\x89PNG")]
     assert len(pngs) == 1

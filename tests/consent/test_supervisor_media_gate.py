@@ -56,7 +56,9 @@ def test_withdrawing_supervision_ends_access_at_once(
     assert poster(client_for, owner, film.pk) == 200  # filming consent still stands
 
 
-@pytest.mark.parametrize(("who", "status"), [("service_admin", 403), ("colleague", 404), ("outsider", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("service_admin", 403), ("colleague", 404), ("outsider", 404)]
+)
 def test_others_never_see_media_even_with_every_consent(
     agreed: Case, who: str, status: int, client_for: ClientFor, request: pytest.FixtureRequest
 ) -> None:

@@ -56,6 +56,7 @@ def test_withdrawal_locks_then_destroys_every_trace(
     assert stream_statuses(client, film) == {200}
 
     # Taken aside before withdrawal: the stored ciphertext of the playable film and its row.
+    assert film.playable_id is not None
     playable = VaultObject.objects.get(pk=film.playable_id)
     stolen_ciphertext = vault_storage().open(playable.storage_name).read()
     stolen_wrapped_key = bytes(playable.wrapped_key)
@@ -198,3 +199,28 @@ def test_with_the_immediate_backend_deletion_happens_in_the_request(
     assert stream_statuses(client, film) == {404}
     page = client.get(f"/cases/{case.reference}/").content.decode()
     assert "Deletion receipt" in page
+
+
+def test_consent_can_be_withdrawn_after_the_case_has_closed(
+    filmed: tuple[Case, Film], owner: User
+) -> None:
+    from attune.cases import services as case_services
+    from attune.cases.models import CaseState
+
+    case, _ = filmed
+    for state in (CaseState.IN_CYCLES, CaseState.CLOSING, CaseState.CLOSED):
+        case_services.case_transition(actor=owner, case=case, to_state=state)
+    retention = MediaDeletion.objects.get(case=case)
+    assert retention.status == DeletionStatus.SCHEDULED  # due in 30 days
+
+    services.consent_withdraw(
+        actor=owner,
+        record=case.consents.get(),
+        scopes=[Scope.FILMING],
+        asked_by="Jo Carter",
+        channel=WithdrawalChannel.LETTER,
+    )
+    receipts = services.retention_sweep()
+    assert len(receipts) == 1 and "Filming consent withdrawn" in receipts[0].reason
+    retention.refresh_from_db()
+    assert retention.status == DeletionStatus.DONE and retention.receipt == receipts[0]

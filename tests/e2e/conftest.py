@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make for
 # set-up and checks are still plain synchronous calls.
@@ -49,7 +50,10 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, live_server: LiveServer, transactional_db: None) -> Iterator[Page]:
+    """A fresh browser context per test. It asks for the live server and the database so that
+    it is closed first: a page still polling the server while the database is flushed between
+    tests leaves SQLite's shared in-memory tables locked."""
     context = browser.new_context(
         locale="en-GB", timezone_id="Europe/London", viewport={"width": 1280, "height": 900}
     )

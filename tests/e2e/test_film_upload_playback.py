@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Page, Route, expect
 from pytest_django.fixtures import Settings as SettingsWrapper
 from pytest_django.live_server_helper import LiveServer
@@ -53,6 +57,34 @@ def in_process_processing(settings: SettingsWrapper) -> None:
     chunks are small so the progress bar has several steps to show."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.ATTUNE_UPLOAD_CHUNK_BYTES = 64 * 1024
+
+
+class _OneRequestAtATime(WSGIServer):
+    """The live server handles one request at a time. With SQLite in memory every request thread
+    shares the test's one connection, which is not safe when the film page's pictures, timeline
+    data and video are all fetched at once."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class _SerialLiveServerThread(LiveServerThread):
+    server_class = _OneRequestAtATime
+
+
+@pytest.fixture
+def live_server(transactional_db: None) -> Iterator[LiveServer]:
+    server = LiveServer("localhost:0", start=False)
+    server.thread = _SerialLiveServerThread(
+        server.thread.host,
+        server.thread.static_handler,
+        connections_override=server.thread.connections_override,
+        port=0,
+    )
+    server.thread.daemon = True
+    server.start()
+    yield server
+    server.stop()
 
 
 def sign_in(page: Page, live_server: LiveServer, user: User) -> None:

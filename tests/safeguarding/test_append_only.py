@@ -51,7 +51,9 @@ def test_every_route_refuses_to_change_a_concern(
     client = client_for(owner)
     before = Concern.objects.values().get(pk=concern.pk)
     for url in (f"/safeguarding/concerns/{concern.pk}/", f"/api/concerns/{concern.pk}"):
-        response = getattr(client, method)(url, {"seen_or_heard": "rewritten"}, content_type="application/json")
+        response = getattr(client, method)(
+            url, {"seen_or_heard": "rewritten"}, content_type="application/json"
+        )
         assert response.status_code == 405, (url, response.status_code)
     if method != "post":
         amend = getattr(client, method)(f"/safeguarding/concerns/{concern.pk}/amend/")
@@ -61,7 +63,9 @@ def test_every_route_refuses_to_change_a_concern(
     assert Concern.objects.values().get(pk=concern.pk) == before
 
 
-def test_an_amendment_adds_and_never_rewrites(concern: Concern, owner: User, client_for: ClientFor) -> None:
+def test_an_amendment_adds_and_never_rewrites(
+    concern: Concern, owner: User, client_for: ClientFor
+) -> None:
     client = client_for(owner)
     before = Concern.objects.values().get(pk=concern.pk)
     response = client.post(
@@ -71,13 +75,19 @@ def test_an_amendment_adds_and_never_rewrites(concern: Concern, owner: User, cli
     assert response.status_code == 302
     api_amend = client.post(
         f"/api/concerns/{concern.pk}/amendments",
-        {"text": "Social care informed.", "informed_name": "Duty team", "informed_role": "Children's social care", "informed_on": "2026-01-05"},
+        {
+            "text": "Social care informed.",
+            "informed_name": "Duty team",
+            "informed_role": "Children's social care",
+            "informed_on": "2026-01-05",
+        },
         content_type="application/json",
     )
     assert api_amend.status_code == 201, api_amend.content
     assert Concern.objects.values().get(pk=concern.pk) == before
     assert [a.text for a in concern.amendments.all()] == [
-        "Correction: it was Tuesday, not Monday.", "Social care informed."
+        "Correction: it was Tuesday, not Monday.",
+        "Social care informed.",
     ]
     page = client.get(f"/safeguarding/concerns/{concern.pk}/").content.decode()
     assert "Correction: it was Tuesday" in page and "Social care informed." in page

@@ -4,6 +4,7 @@ informed; seen by the guider, their supervisor and the service admin; flagged on
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -17,7 +18,9 @@ from attune.safeguarding.services import concern_amend, concern_record
 from tests.conftest import ClientFor
 
 
-def test_the_guider_records_a_concern_on_the_page(case: Case, owner: User, client_for: ClientFor) -> None:
+def test_the_guider_records_a_concern_on_the_page(
+    case: Case, owner: User, client_for: ClientFor
+) -> None:
     client = client_for(owner)
     form = client.get(f"/safeguarding/cases/{case.reference}/concerns/new/")
     assert form.status_code == 200 and "cannot be edited or deleted" in form.content.decode()
@@ -40,7 +43,7 @@ def test_the_guider_records_a_concern_on_the_page(case: Case, owner: User, clien
 
 
 def test_what_a_concern_needs(case: Case, owner: User) -> None:
-    base = {
+    base: dict[str, Any] = {
         "actor": owner,
         "case": case,
         "seen_or_heard": "Something seen.",
@@ -59,9 +62,16 @@ def test_what_a_concern_needs(case: Case, owner: User) -> None:
     assert not Concern.objects.exists()
 
 
-@pytest.mark.parametrize(("who", "status"), [
-    ("owner", 200), ("supervisor", 200), ("service_admin", 200), ("colleague", 404), ("outsider", 404),
-])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("owner", 200),
+        ("supervisor", 200),
+        ("service_admin", 200),
+        ("colleague", 404),
+        ("outsider", 404),
+    ],
+)
 def test_who_sees_a_concern(
     concern: Concern, who: str, status: int, client_for: ClientFor, request: pytest.FixtureRequest
 ) -> None:

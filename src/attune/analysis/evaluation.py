@@ -59,8 +59,8 @@ def frames_of(segments: Sequence[Segment], n: int, speaker: str | None = None) -
     out = np.zeros(n, bool)
     for s in segments:
         if speaker is None or s.speaker == speaker:
-            a = max(0, int(round(s.start / FRAME)))
-            b = min(n, int(round(s.end / FRAME)))
+            a = max(0, round(s.start / FRAME))
+            b = min(n, round(s.end / FRAME))
             out[a:b] = True
     return out
 
@@ -120,7 +120,12 @@ def response_score(
 ) -> Score:
     pairs = sorted(
         (
-            (abs(d.initiative_start - t.initiative_start) + abs(d.response_start - t.response_start), i, j)
+            (
+                abs(d.initiative_start - t.initiative_start)
+                + abs(d.response_start - t.response_start),
+                i,
+                j,
+            )
             for i, d in enumerate(detected)
             for j, t in enumerate(truth)
             if abs(d.initiative_start - t.initiative_start) <= tolerance

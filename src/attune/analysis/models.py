@@ -53,9 +53,7 @@ class Suggestion(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     film = models.ForeignKey("films.Film", on_delete=models.CASCADE, related_name="suggestions")
-    analysis = models.ForeignKey(
-        FilmAnalysis, on_delete=models.CASCADE, related_name="suggestions"
-    )
+    analysis = models.ForeignKey(FilmAnalysis, on_delete=models.CASCADE, related_name="suggestions")
     rank = models.PositiveSmallIntegerField()
     start = models.FloatField()
     end = models.FloatField()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+import uuid
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ FAILED_REASON = "The analysis stopped unexpectedly; the film itself is fine. Try
 # --- queueing and running ---------------------------------------------------------------------
 
 
-def analysis_enqueue(film_id: object) -> None:
+def analysis_enqueue(film_id: uuid.UUID | str) -> None:
     """Queue the analysis of a ready film (called on commit once the film is READY)."""
     film = Film.objects.filter(pk=film_id, status=FilmStatus.READY).first()
     if film is None:
@@ -277,3 +279,14 @@ def analysis_retry(*, actor: User, film: Film) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action="film.analysis_requested", case=film.case, obj=film)
         transaction.on_commit(lambda: analysis_enqueue(film.pk))
+
+
+def analyses_recover_stale(max_age: timedelta = timedelta(hours=2)) -> int:
+    """Analyses whose worker died part-way (still "running" long after starting) are marked
+    failed, so the page stops saying "Analysing" and the guider can ask again."""
+    cutoff = timezone.now() - max_age
+    return FilmAnalysis.objects.filter(status=AnalysisStatus.RUNNING, started_at__lt=cutoff).update(
+        status=AnalysisStatus.FAILED,
+        failure_reason="The analysis was interrupted. Ask for it again from the film's page.",
+        finished_at=timezone.now(),
+    )

@@ -14,6 +14,7 @@ No Django imports: the benchmarks use this module without settings.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import random
 import shutil
@@ -26,7 +27,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 
-from attune.analysis.engine.result import Response, Segment, Span
+from attune.analysis.engine.result import Response, Segment
 from attune.analysis.engine.turns import build_turns, find_responses
 
 SAMPLE_RATE = 16_000
@@ -155,10 +156,10 @@ def _read_wav(data: bytes) -> tuple[np.ndarray, int]:
 def _resample(signal: np.ndarray, rate_in: float, rate_out: float) -> np.ndarray:
     if signal.size == 0:
         return signal
-    n_out = max(1, int(round(signal.size * rate_out / rate_in)))
+    n_out = max(1, round(signal.size * rate_out / rate_in))
     # A crude anti-alias filter (moving average) when going down in rate is enough for tests.
     if rate_out < rate_in:
-        width = max(1, int(round(rate_in / rate_out)))
+        width = max(1, round(rate_in / rate_out))
         signal = np.convolve(signal, np.ones(width) / width, mode="same")
     positions = np.arange(n_out) * (rate_in / rate_out)
     return np.interp(positions, np.arange(signal.size), signal).astype(np.float32)
@@ -166,7 +167,7 @@ def _resample(signal: np.ndarray, rate_in: float, rate_out: float) -> np.ndarray
 
 def speak(text: str, voice: Voice) -> np.ndarray:
     """Render ``text`` with espeak-ng and return 16 kHz mono float32, silence trimmed."""
-    speed = max(80, int(round(voice.speed / voice.shift)))
+    speed = max(80, round(voice.speed / voice.shift))
     proc = subprocess.run(
         [
             "espeak-ng",
@@ -209,8 +210,8 @@ def _frames_active(signal: np.ndarray, bridge: float = 0.25) -> np.ndarray:
     active = rms > max(1e-4, float(rms.max()) * 0.03 if rms.size else 0.0)
     # bridge short gaps (stop closures, commas) as listeners and VADs do
     idx = np.flatnonzero(active)
-    limit = int(round(bridge / FRAME))
-    for a, b in zip(idx[:-1], idx[1:], strict=False):
+    limit = round(bridge / FRAME)
+    for a, b in itertools.pairwise(idx):
         if 1 < b - a <= limit:
             active[a:b] = True
     return active
@@ -302,7 +303,7 @@ def render_dialogue(
     tracks = {"adult": np.zeros(n, np.float32), "child": np.zeros(n, np.float32)}
     utterances: list[Segment] = []
     for speaker, _text, start, signal in rendered:
-        i = int(round(start * SAMPLE_RATE))
+        i = round(start * SAMPLE_RATE)
         tracks[speaker][i : i + signal.size] += signal[: n - i]
         utterances.append(Segment(start, start + signal.size / SAMPLE_RATE, speaker))
     adult_frames = _frames_active(tracks["adult"])
@@ -371,7 +372,9 @@ def write_film(
     target = Path(path)
     if audio is None and not video:
         raise ValueError("a film needs sound, picture or both")
-    length = seconds if seconds is not None else (audio.size / SAMPLE_RATE if audio is not None else 1)
+    length = (
+        seconds if seconds is not None else (audio.size / SAMPLE_RATE if audio is not None else 1)
+    )
     with tempfile.TemporaryDirectory() as scratch:
         args: list[str] = []
         if video:
@@ -383,7 +386,16 @@ def write_film(
             wav = write_wav(Path(scratch) / "sound.wav", audio)
             args += ["-i", str(wav)]
         if video:
-            args += ["-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p", "-g", str(fps * 2)]
+            args += [
+                "-c:v",
+                "libx264",
+                "-preset",
+                preset,
+                "-pix_fmt",
+                "yuv420p",
+                "-g",
+                str(fps * 2),
+            ]
         if audio is not None:
             args += ["-c:a", "aac", "-b:a", "96k"]
         args += ["-t", f"{length:.3f}", "-movflags", "+faststart", "-f", "mp4", str(target)]
@@ -435,6 +447,3 @@ __all__ = [
     "write_film",
     "write_wav",
 ]
-
-# Keep ``Span`` importable from here for callers that build expectations by hand.
-_ = Span

@@ -178,6 +178,18 @@ TIMELINE_LABELS = {
     "cycle.added": "Cycle added",
     "cycle.updated": "Cycle plan updated",
     "case.state_changed": "State changed",
+    "consent.recorded": "Consent recorded",
+    "consent.withdrawn": "Consent withdrawn",
+    "consent.supervision_access_ended": "Supervisor's access to the films ended",
+    "media.locked": "Films locked (consent withdrawn)",
+    "media.destroyed": "Films deleted",
+    "media_deletion.completed": "Deletion receipt written",
+    "retention.planned": "Deletion of the films planned",
+    "retention.scheduled": "Deletion of the films scheduled",
+    "retention.cancelled": "Planned deletion cancelled",
+    "safeguarding.concern_recorded": "Safeguarding concern recorded",
+    "safeguarding.amended": "Safeguarding concern amended",
+    "subject_access.exported": "Subject access export made",
 }
 
 
@@ -195,7 +207,7 @@ def case_timeline(case: Case, *, limit: int = 50) -> list[TimelineEntry]:
 
     events = (
         AuditEvent.objects.filter(case=case)
-        .exclude(action="case.viewed")
+        .exclude(action__in=["case.viewed", "safeguarding.viewed"])
         .select_related("actor")
         .order_by("-seq")[:limit]
     )

@@ -171,6 +171,15 @@ class ConsentWithdrawal(AppendOnlyModel):
     def __str__(self) -> str:
         return f"withdrawal of {', '.join(self.scopes)} from {self.record_id}"
 
+    @property
+    def scope_labels(self) -> str:
+        """e.g. "filming and use in supervision"."""
+        labels = dict(Scope.choices)
+        words = [labels[s].lower() for s in SCOPE_ORDER if s.value in self.scopes]
+        return (
+            " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+        )
+
 
 class DeletionReason(models.TextChoices):
     WITHDRAWAL = "withdrawal", "Filming consent withdrawn"

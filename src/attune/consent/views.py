@@ -163,10 +163,16 @@ def consent_withdraw(request: HttpRequest, record_id: str) -> HttpResponse:
             form_error(form, exc)
         else:
             if Scope.FILMING in withdrawal.scopes:
+                done = selectors.media_state(record.case) == selectors.MediaState.DESTROYED
                 messages.warning(
                     request,
-                    "Filming consent is withdrawn. The films are locked now and are being "
-                    "deleted; the receipt will appear on this page.",
+                    "Filming consent is withdrawn. "
+                    + (
+                        "The films have been deleted: the receipt is below."
+                        if done
+                        else "The films are locked and are being deleted; the receipt will "
+                        "show here within minutes."
+                    ),
                 )
             else:
                 messages.success(request, "The withdrawal is recorded.")

@@ -55,6 +55,7 @@ __all__ = [
     "Step",
     "Waveform",
     "ffmpeg_exe",
+    "playable_args",
     "probe",
     "process",
     "sprite_layout",
@@ -761,63 +762,72 @@ class MakePlayable:
 
     def _ffmpeg(self, ctx: PipelineContext, target: Path, *, copy_video: bool) -> None:
         pr = ctx.probe
-        args = [
-            "-protocol_whitelist",
-            "file",
-            "-format_whitelist",
-            _FORMAT_WHITELIST,
-            "-i",
-            f"file:{ctx.src_path.resolve()}",
-            "-map",
-            f"0:{pr.video_stream_index}",
-        ]
-        if pr.has_audio and pr.audio_stream_index is not None:
-            args += ["-map", f"0:{pr.audio_stream_index}"]
-        args += ["-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn"]
-        if copy_video:
-            args += ["-c:v", "copy"]
-        else:
-            gop = max(2, min(600, round(2 * (pr.fps or 25))))
-            args += [
-                "-vf",
-                _scale_filter(ctx.max_height),
-                "-c:v",
-                "libx264",
-                "-preset",
-                "veryfast",
-                "-crf",
-                "23",
-                "-pix_fmt",
-                "yuv420p",
-                "-profile:v",
-                "high",
-                "-g",
-                str(gop),
-            ]
-        if pr.has_audio:
-            if pr.audio_copyable:
-                args += ["-c:a", "copy"]
-            else:
-                args += ["-c:a", "aac", "-b:a", "128k"]
-                if (pr.audio_channels or 0) > 2:
-                    args += ["-ac", "2"]
-        else:
-            args += ["-an"]
-        args += [
-            "-max_muxing_queue_size",
-            "1024",
-            "-movflags",
-            "+faststart",
-            "-f",
-            "mp4",
-            f"file:{target.resolve()}",
-        ]
         _run_ffmpeg(
-            args,
+            playable_args(
+                pr, ctx.src_path, target, max_height=ctx.max_height, copy_video=copy_video
+            ),
             duration=pr.duration,
             report=lambda f: ctx.report(0.98 * f),
             timeout_s=max(self.min_timeout_s, self.timeout_factor * pr.duration),
         )
+
+
+def playable_args(
+    pr: ProbeResult, src: Path, target: Path, *, max_height: int, copy_video: bool
+) -> list[str]:
+    """The ffmpeg arguments that make ``film.mp4`` (also used by the benchmark's baseline)."""
+    args = [
+        "-protocol_whitelist",
+        "file",
+        "-format_whitelist",
+        _FORMAT_WHITELIST,
+        "-i",
+        f"file:{src.resolve()}",
+        "-map",
+        f"0:{pr.video_stream_index}",
+    ]
+    if pr.has_audio and pr.audio_stream_index is not None:
+        args += ["-map", f"0:{pr.audio_stream_index}"]
+    args += ["-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn"]
+    if copy_video:
+        args += ["-c:v", "copy"]
+    else:
+        gop = max(2, min(600, round(2 * (pr.fps or 25))))
+        args += [
+            "-vf",
+            _scale_filter(max_height),
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "23",
+            "-pix_fmt",
+            "yuv420p",
+            "-profile:v",
+            "high",
+            "-g",
+            str(gop),
+        ]
+    if pr.has_audio:
+        if pr.audio_copyable:
+            args += ["-c:a", "copy"]
+        else:
+            args += ["-c:a", "aac", "-b:a", "128k"]
+            if (pr.audio_channels or 0) > 2:
+                args += ["-ac", "2"]
+    else:
+        args += ["-an"]
+    args += [
+        "-max_muxing_queue_size",
+        "1024",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        f"file:{target.resolve()}",
+    ]
+    return args
 
 
 def _describe_output(ctx: PipelineContext) -> None:

@@ -91,7 +91,8 @@ def film_media(
         response = vault_response(request, obj)
     except MediaGone:
         return HttpResponse("This film has been deleted.", status=410)
-    _note_viewing(request, film)
+    if kind == "playable":  # the poster and timeline pictures alone are not a viewing
+        _note_viewing(request, film)
     return response
 
 

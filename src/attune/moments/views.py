@@ -85,6 +85,10 @@ def _editor_data(request: HttpRequest, film: Film, user: User) -> dict[str, Any]
         "edit": {
             "moment_ids": [str(m.pk) for m in summary.moments],
             "other_films": in_edit_elsewhere,
+            "clips": summary.clips,
+            "stills": summary.stills,
+            "seconds": round(summary.seconds, 3),
+            "warnings": summary.warnings,
         },
         # The moment finder fills this lane once a film has been analysed; until then it is
         # empty and the editor says so.

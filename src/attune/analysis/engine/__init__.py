@@ -11,7 +11,13 @@ serve-and-return moments, faces, and ranked suggestions with reasons in VIG word
 that depends on who spoke after the guider swaps or merges speakers.
 """
 
-from attune.analysis.engine.pipeline import NO_SOUND, NO_SPEECH, analyse, reanalyse_with_labels, recompute
+from attune.analysis.engine.pipeline import (
+    NO_SOUND,
+    NO_SPEECH,
+    analyse,
+    reanalyse_with_labels,
+    recompute,
+)
 from attune.analysis.engine.result import (
     AnalysisResult,
     Response,

@@ -8,11 +8,15 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from attune.analysis.engine.pipeline import analyse
 from attune.analysis.engine.result import AnalysisResult
 from attune.analysis.engine.suggestions import clock
+
+
+class Writer(Protocol):
+    def write(self, text: str, /) -> object: ...
 
 
 def progress_bar(stream: TextIO) -> Callable[[float], None] | None:
@@ -23,7 +27,7 @@ def progress_bar(stream: TextIO) -> Callable[[float], None] | None:
 
     def show(fraction: float) -> None:
         width = 30
-        filled = int(round(width * fraction))
+        filled = round(width * fraction)
         elapsed = time.monotonic() - started
         stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction:4.0%} {elapsed:5.1f} s")
         if fraction >= 1.0:
@@ -62,7 +66,7 @@ def describe(result: AnalysisResult) -> str:
     return "\n".join(lines)
 
 
-def run(path: str | Path, *, as_json: bool, out: TextIO, err: TextIO) -> int:
+def run(path: str | Path, *, as_json: bool, out: Writer, err: TextIO) -> int:
     if not Path(path).is_file():
         err.write(f"No such file: {path}\n")
         return 2

@@ -43,12 +43,12 @@ def _scaled_size(width: int, height: int, max_width: int) -> tuple[int, int]:
     if width <= max_width:
         return width - width % 2, height - height % 2
     scale = max_width / width
-    return max_width, max(2, int(round(height * scale / 2)) * 2)
+    return max_width, max(2, round(height * scale / 2) * 2)
 
 
 def _upright(picture: np.ndarray, rotation: int) -> np.ndarray:
     """Turn a picture the way a player would (``rotation`` is PyAV's anticlockwise degrees)."""
-    turns = (int(round(rotation / 90)) % 4) if rotation else 0
+    turns = (round(rotation / 90) % 4) if rotation else 0
     return np.ascontiguousarray(np.rot90(picture, turns)) if turns else picture
 
 
@@ -76,7 +76,6 @@ def decode(
         streams: list[av.stream.Stream] = []
         resampler = None
         if audio_stream is not None and want_audio:
-            audio_stream.thread_type = "AUTO"
             resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
             streams.append(audio_stream)
         need_video = video_stream is not None and bool(frame_sinks)
@@ -102,14 +101,18 @@ def decode(
                 broken_packets += 1
                 continue
             for frame in frames:
-                time = float(frame.time) if frame.time is not None else last_time
-                last_time = max(last_time, time)
                 if isinstance(frame, av.AudioFrame) and resampler is not None:
+                    time = float(frame.time) if frame.time is not None else last_time
+                    last_time = max(last_time, time)
                     if audio_start is None:
                         audio_start = max(0.0, time)
                     for out in resampler.resample(frame):
                         chunks.append(out.to_ndarray().reshape(-1))
-                elif isinstance(frame, av.VideoFrame) and time + 1e-6 >= next_frame_time:
+                elif isinstance(frame, av.VideoFrame):
+                    time = float(frame.time) if frame.time is not None else last_time
+                    last_time = max(last_time, time)
+                    if time + 1e-6 < next_frame_time:
+                        continue
                     if size is None:
                         size = _scaled_size(frame.width, frame.height, max_width)
                     picture = frame.to_ndarray(
@@ -131,7 +134,7 @@ def decode(
     audio: np.ndarray | None = None
     if resampler is not None:
         audio = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
-        lead = int(round((audio_start or 0.0) * SAMPLE_RATE))
+        lead = round((audio_start or 0.0) * SAMPLE_RATE)
         if lead > 0:  # keep sound aligned with the film's clock
             audio = np.concatenate([np.zeros(lead, np.float32), audio])
         duration = max(duration, len(audio) / SAMPLE_RATE)
@@ -151,7 +154,7 @@ def plain_decode(path: str | Path) -> int:
     """Decode every frame of every stream and do nothing else (the speed baseline)."""
     count = 0
     with av.open(str(path)) as container:
-        for stream in container.streams:
+        for stream in container.streams.video:
             stream.thread_type = "AUTO"
         for packet in container.demux():
             for _frame in packet.decode():

@@ -59,7 +59,9 @@ def _sessions() -> tuple[Any, Any, Any]:
     )
 
 
-def _nms(boxes: np.ndarray, scores: np.ndarray, threshold: float, method: str = "union") -> np.ndarray:
+def _nms(
+    boxes: np.ndarray, scores: np.ndarray, threshold: float, method: str = "union"
+) -> np.ndarray:
     if boxes.shape[0] == 0:
         return np.zeros(0, int)
     x1, y1, x2, y2 = boxes.T
@@ -177,7 +179,9 @@ class FaceDetector:
         boxes = self._stage1(image)
         if boxes.shape[0] == 0:
             return []
-        reg, prob = self.rnet.run(None, {self.rnet.get_inputs()[0].name: _crops(image, boxes[:, :4], 24)})
+        reg, prob = self.rnet.run(
+            None, {self.rnet.get_inputs()[0].name: _crops(image, boxes[:, :4], 24)}
+        )
         ok = prob[:, 1] > self.thresholds[1]
         boxes, reg, scores = boxes[ok, :4], reg[ok], prob[ok, 1]
         if boxes.shape[0] == 0:
@@ -233,7 +237,12 @@ def track(detector: FaceDetector, image: np.ndarray, previous: list[Face]) -> li
     keep = _nms(refined, scores, 0.5, "min")
     return [
         Face(
-            (float(refined[i, 0]), float(refined[i, 1]), float(refined[i, 2]), float(refined[i, 3])),
+            (
+                float(refined[i, 0]),
+                float(refined[i, 1]),
+                float(refined[i, 2]),
+                float(refined[i, 3]),
+            ),
             float(scores[i]),
             np.stack([xs[i], ys[i]], axis=1),
         )

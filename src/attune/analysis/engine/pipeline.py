@@ -72,8 +72,12 @@ def analyse(
                 analyser.finish()
             except Exception:
                 logger.debug("face analyser stopped after a decoding failure", exc_info=True)
-        message = str(exc) if isinstance(exc, decode_module.DecodeError) else _failed("Decoding", exc)
-        return AnalysisResult(duration=0.0, has_audio=False, has_video=False, notes=[*notes, message])
+        message = (
+            str(exc) if isinstance(exc, decode_module.DecodeError) else _failed("Decoding", exc)
+        )
+        return AnalysisResult(
+            duration=0.0, has_audio=False, has_video=False, notes=[*notes, message]
+        )
     notes.extend(decoded.notes)
     result = AnalysisResult(
         duration=decoded.duration, has_audio=decoded.audio is not None, has_video=decoded.has_video
@@ -172,9 +176,7 @@ def reanalyse_with_labels(
     else:
         labels = list(label_map)
         if len(labels) != len(base.speech):
-            raise ValueError(
-                f"{len(labels)} labels given for {len(base.speech)} speech segments"
-            )
+            raise ValueError(f"{len(labels)} labels given for {len(base.speech)} speech segments")
     bad = sorted({label for label in labels if label not in ("adult", "child")})
     if bad:
         raise ValueError(f"unknown speaker label(s): {', '.join(bad)}")

@@ -134,10 +134,10 @@ class AnalysisResult:
             "notes": list(self.notes),
             "has_audio": self.has_audio,
             "has_video": self.has_video,
-            "voice_activity": [{"start": _r(v.start), "end": _r(v.end)} for v in self.voice_activity],
-            "response_details": [
-                {k: _r(v) for k, v in asdict(r).items()} for r in self.responses
+            "voice_activity": [
+                {"start": _r(v.start), "end": _r(v.end)} for v in self.voice_activity
             ],
+            "response_details": [{k: _r(v) for k, v in asdict(r).items()} for r in self.responses],
             "suggestion_kinds": [s.kind for s in self.suggestions],
             "runs": [{"start": _r(r.start), "end": _r(r.end), "turns": r.turns} for r in self.runs],
             "waits": [{"start": _r(w.start), "end": _r(w.end)} for w in self.waits],

@@ -17,6 +17,7 @@ When the two components are not clearly different the film is treated as one voi
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,9 +58,9 @@ def _block_features(feats: FrameFeatures, speech: list[Span]) -> _Blocks:
     loud = feats.energy > (np.percentile(feats.energy, 20) if feats.energy.size else 0)
     log_centroid = np.log(np.maximum(feats.centroid, 50.0))
     for k, span in enumerate(speech):
-        n = max(1, int(round(span.duration / BLOCK)))
+        n = max(1, round(span.duration / BLOCK))
         edges = np.linspace(span.start, span.end, n + 1)
-        for a, b in zip(edges[:-1], edges[1:], strict=True):
+        for a, b in itertools.pairwise(edges):
             lo = np.searchsorted(times, a - CONTEXT)
             hi = np.searchsorted(times, b + CONTEXT)
             window = slice(lo, hi)
@@ -109,7 +110,9 @@ def _log_likelihood(z: np.ndarray, mean: np.ndarray, var: np.ndarray, w: np.ndar
     return (np.where(present, terms, 0.0) * w).sum(axis=1)
 
 
-def _fit(z: np.ndarray, w: np.ndarray, init: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _fit(
+    z: np.ndarray, w: np.ndarray, init: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """EM for a two-component diagonal mixture with missing values; ``init`` is the initial
     probability of component 1 for each block."""
     resp = np.stack([1 - init, init], axis=1)
@@ -167,9 +170,7 @@ def _viterbi(ll: np.ndarray, switch_cost: float) -> np.ndarray:
     return path
 
 
-def cluster_blocks(
-    feats: FrameFeatures, speech: list[Span]
-) -> tuple[_Blocks, np.ndarray, float]:
+def cluster_blocks(feats: FrameFeatures, speech: list[Span]) -> tuple[_Blocks, np.ndarray, float]:
     """Cluster speech blocks into two voices: blocks, per-block labels (0/1), separation."""
     blocks = _block_features(feats, speech)
     n = blocks.x.shape[0]
@@ -302,5 +303,7 @@ def label_speakers(audio: np.ndarray, speech: list[Span]) -> SpeakerResult:
             ],
             single_voice=True,
         )
-    names: tuple[str, str] = ("adult", "child") if childness(blocks, labels, feats) >= 0 else ("child", "adult")
+    names: tuple[str, str] = (
+        ("adult", "child") if childness(blocks, labels, feats) >= 0 else ("child", "adult")
+    )
     return SpeakerResult(_segments(blocks, labels, names))

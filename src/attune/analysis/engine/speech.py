@@ -91,7 +91,7 @@ def segments_from_probabilities(
     spans: list[Span] = []
     start: int | None = None
     quiet_since: int | None = None
-    min_silence = max(1, int(round(settings.min_silence / HOP_SECONDS)))
+    min_silence = max(1, round(settings.min_silence / HOP_SECONDS))
     for i, p in enumerate(probs):
         if start is None:
             if p >= settings.threshold:

@@ -32,7 +32,7 @@ _NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight"
 
 def clock(seconds: float) -> str:
     """02:14 (or 1:02:14 past an hour)."""
-    whole = int(round(max(0.0, seconds)))
+    whole = round(max(0.0, seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
@@ -77,7 +77,9 @@ def _turns_after(turns: list[Segment], response: Response, runs: list[Run]) -> t
     for run in runs:
         if run.start <= response.initiative_start + 0.01 and run.end >= response.response_start:
             following = [
-                t for t in turns if t.start > response.response_start + 0.01 and t.end <= run.end + 0.01
+                t
+                for t in turns
+                if t.start > response.response_start + 0.01 and t.end <= run.end + 0.01
             ]
             return len(following), run.end
     return 0, 0.0
@@ -112,7 +114,11 @@ def _from_response(
     end = min(end, start + MAX_WINDOW)
     c = _Candidate(start, end, 0.5, "response")
     child_turn = next(
-        (t for t in turns if t.speaker == "child" and abs(t.start - response.initiative_start) < 0.01),
+        (
+            t
+            for t in turns
+            if t.speaker == "child" and abs(t.start - response.initiative_start) < 0.01
+        ),
         Segment(response.initiative_start, response.initiative_end, "child"),
     )
     if wait is not None:
@@ -163,7 +169,9 @@ def _from_run(run: Run) -> _Candidate:
 
 def _from_wait(wait: Wait) -> _Candidate:
     c = _Candidate(max(0.0, wait.start - 1.0), wait.end + 3.0, 0.4, "wait")
-    c.opener = f"At {clock(wait.start)} you waited {wait.duration:.1f} s and the child filled the pause"
+    c.opener = (
+        f"At {clock(wait.start)} you waited {wait.duration:.1f} s and the child filled the pause"
+    )
     c.add(ENCOURAGING, "waiting")
     c.add(ENCOURAGING, "looking for initiatives")
     return c
@@ -208,7 +216,8 @@ def build_suggestions(
         if length <= 0:
             continue
         clash = any(
-            _overlaps(Span(o.start, o.end), c.start, c.end) > MAX_OVERLAP * min(length, o.end - o.start)
+            _overlaps(Span(o.start, o.end), c.start, c.end)
+            > MAX_OVERLAP * min(length, o.end - o.start)
             for o in chosen
         )
         if not clash:

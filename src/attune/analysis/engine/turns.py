@@ -7,6 +7,7 @@ synthetic dialogues, and the recomputation after the guider relabels speakers.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 from attune.analysis.engine.result import Response, Run, Segment, Transition, Wait
@@ -56,7 +57,7 @@ def build_turns(speech: Iterable[Segment], merge_gap: float = TURN_MERGE_GAP) ->
 def find_transitions(turns: list[Segment]) -> list[Transition]:
     """Each time the floor passes to the other speaker: the gap (negative for an overlap)."""
     out: list[Transition] = []
-    for prev, nxt in zip(turns, turns[1:], strict=False):
+    for prev, nxt in itertools.pairwise(turns):
         if prev.speaker != nxt.speaker and nxt.start > prev.start:
             out.append(Transition(nxt.start, prev.speaker, nxt.speaker, nxt.start - prev.end))
     return out
@@ -115,7 +116,7 @@ def find_runs(turns: list[Segment]) -> list[Run]:
 def find_waits(turns: list[Segment]) -> list[Wait]:
     """The adult stops and leaves a pause that the child fills."""
     out: list[Wait] = []
-    for prev, nxt in zip(turns, turns[1:], strict=False):
+    for prev, nxt in itertools.pairwise(turns):
         if prev.speaker == "adult" and nxt.speaker == "child":
             pause = nxt.start - prev.end
             if WAIT_MIN <= pause <= WAIT_MAX:

@@ -32,7 +32,7 @@ function start(root) {
   const state = {
     moments: [...data.moments].sort((a, b) => a.start_frame - b.start_frame),
     edit: [...data.edit.moment_ids],
-    summary: null,
+    summary: { ...data.edit },
     selected: null,
     marks: { in: null, out: null },
     preview: null,
@@ -100,22 +100,32 @@ function start(root) {
     }
   }
 
-  Promise.all([getJSON(data.urls.sprite_index), loadImage(data.urls.sprite)])
-    .then(([index, image]) => timeline.setSprite(image, index))
-    .catch(() => {});
-  getJSON(data.urls.waveform)
-    .then((wave) => timeline.setPeaks(wave.peaks || [], wave.rate || 10))
-    .catch(() => timeline.setPeaks([], 10));
+  // The strip and the sound are small: fetch them one after the other once the film has
+  // started loading, so the first frame never waits behind them.
+  async function loadStrip() {
+    try {
+      const index = await getJSON(data.urls.sprite_index);
+      timeline.setSprite(await loadImage(data.urls.sprite), index);
+    } catch {
+      // the timeline works without pictures
+    }
+    try {
+      const wave = await getJSON(data.urls.waveform);
+      timeline.setPeaks(wave.peaks || [], wave.rate || 10);
+    } catch {
+      timeline.setPeaks([], 10);
+    }
+  }
+  if (video.readyState >= 1) loadStrip();
+  else video.addEventListener("loadedmetadata", loadStrip, { once: true });
 
-  video.addEventListener(
-    "loadeddata",
-    () => {
-      // Park on the middle of the first frame, so every step from here is exactly one frame.
-      if (video.currentTime === 0) player.seekFrame(0);
-      root.dataset.ready = "true";
-    },
-    { once: true },
-  );
+  function ready() {
+    // Park on the middle of the first frame, so every step from here is exactly one frame.
+    if (video.currentTime === 0) player.seekFrame(0);
+    root.dataset.ready = "true";
+  }
+  if (video.readyState >= 2) ready();
+  else video.addEventListener("loadeddata", ready, { once: true });
   video.addEventListener("error", () => say("The film could not be played in this browser.", "error"));
 
   // --- selection and rendering ------------------------------------------------------------------
@@ -531,9 +541,5 @@ function start(root) {
   // --- first paint ------------------------------------------------------------------------------
   renderAll();
   showMarks();
-  api.get(data.urls.edit).then((summary) => {
-    state.summary = summary;
-    renderPanels({ keepFields: true });
-  }).catch(() => {});
   root.dataset.editorReady = "true";
 }

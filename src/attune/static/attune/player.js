@@ -24,25 +24,25 @@ function drawWaveform(canvas, peaks) {
   }
 }
 
-function buildThumbs(container, spriteUrl, index) {
+// Fill the strip with as many thumbnails as fit side by side, each showing the sprite tile
+// nearest the middle of its stretch of film, so the strip reads as a timeline.
+function buildThumbs(container, spriteUrl, index, duration) {
   container.innerHTML = "";
-  const count = Math.min(index.count, 20);
-  for (let i = 0; i < count; i += 1) {
-    const tile = Math.floor((i * index.count) / count);
-    const div = document.createElement("div");
-    div.className = "thumb";
-    div.style.backgroundImage = `url("${spriteUrl}")`;
+  const height = container.clientHeight || 60;
+  const scale = height / index.tile_height;
+  const tileWidth = index.tile_width * scale;
+  const slots = Math.max(1, Math.ceil((container.clientWidth || tileWidth) / tileWidth));
+  for (let i = 0; i < slots; i += 1) {
+    const middle = ((i + 0.5) / slots) * duration;
+    const tile = Math.min(index.count - 1, Math.floor(middle / index.interval));
     const col = tile % index.columns;
     const row = Math.floor(tile / index.columns);
-    div.style.backgroundPosition = `${-col * index.tile_width}px ${-row * index.tile_height}px`;
-    div.style.width = `${index.tile_width}px`;
-    div.style.height = `${index.tile_height}px`;
-    div.style.transform = `scale(${60 / index.tile_height})`;
-    div.style.transformOrigin = "top left";
-    const wrap = document.createElement("div");
-    wrap.className = "thumb-wrap";
-    wrap.appendChild(div);
-    container.appendChild(wrap);
+    const div = document.createElement("div");
+    div.className = "thumb-wrap";
+    div.style.backgroundImage = `url("${spriteUrl}")`;
+    div.style.backgroundSize = `${index.columns * tileWidth}px auto`;
+    div.style.backgroundPosition = `${-col * tileWidth}px ${-row * height}px`;
+    container.appendChild(div);
   }
 }
 
@@ -53,20 +53,31 @@ for (const root of document.querySelectorAll("[data-film-player]")) {
   const fps = parseFloat(root.dataset.fps) || 25;
   const duration = () => video.duration || parseFloat(root.dataset.duration) || 1;
 
-  getJSON(root.dataset.spriteIndex)
-    .then((index) => buildThumbs(root.querySelector("[data-thumbs]"), root.dataset.sprite, index))
-    .catch(() => {});
-  getJSON(root.dataset.waveform)
-    .then((wave) => drawWaveform(root.querySelector("[data-waveform-canvas]"), wave.peaks))
-    .catch(() => {});
+  const thumbs = root.querySelector("[data-thumbs]");
+  const canvas = root.querySelector("[data-waveform-canvas]");
+  let spriteIndex = null;
+  let peaks = null;
+  const draw = () => {
+    if (spriteIndex) buildThumbs(thumbs, root.dataset.sprite, spriteIndex, duration());
+    if (peaks) drawWaveform(canvas, peaks);
+  };
+  getJSON(root.dataset.spriteIndex).then((index) => { spriteIndex = index; draw(); }).catch(() => {});
+  getJSON(root.dataset.waveform).then((wave) => { peaks = wave.peaks; draw(); }).catch(() => {});
+  let resizing = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(draw, 150);
+  });
 
   strip.addEventListener("click", (event) => {
     const rect = strip.getBoundingClientRect();
     video.currentTime = ((event.clientX - rect.left) / rect.width) * duration();
   });
-  video.addEventListener("timeupdate", () => {
+  const movePlayhead = () => {
     playhead.style.left = `${(100 * video.currentTime) / duration()}%`;
-  });
+  };
+  video.addEventListener("timeupdate", movePlayhead);
+  video.addEventListener("seeked", movePlayhead);
   document.addEventListener("keydown", (event) => {
     if (event.target.closest("input, textarea, select")) return;
     if (event.key === " ") {

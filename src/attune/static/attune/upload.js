@@ -44,7 +44,8 @@ class Uploader {
     this.error = root.querySelector("[data-error]");
     this.pauseButton = root.querySelector("[data-pause]");
     this.paused = false;
-    this.input.addEventListener("change", () => this.input.files[0] && this.start(this.input.files[0]));
+    this.busy = false;
+    this.input.addEventListener("change", () => this.input.files[0] && this.begin(this.input.files[0]));
     this.pauseButton.addEventListener("click", () => this.togglePause());
   }
 
@@ -67,9 +68,26 @@ class Uploader {
     this.pauseButton.textContent = this.paused ? "Resume" : "Pause";
   }
 
+  // One upload at a time: the file picker is off until this one ends.
+  async begin(file) {
+    if (this.busy) return;
+    this.busy = true;
+    this.input.disabled = true;
+    this.root.classList.add("is-uploading");
+    try {
+      await this.start(file);
+    } finally {
+      this.busy = false;
+      this.input.disabled = false;
+      this.root.classList.remove("is-uploading");
+      this.input.value = "";
+    }
+  }
+
   async start(file) {
     this.showError("");
     this.progress.hidden = false;
+    this.text.textContent = `Starting the upload of ${file.name}…`;
     let state = null;
     const saved = this.saved();
     const openId = saved && saved.fingerprint === this.fingerprint(file) ? saved.id : null;
