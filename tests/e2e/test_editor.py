@@ -20,6 +20,7 @@ from attune.films import processing
 from attune.films import services as film_services
 from attune.films.models import Film, FilmStatus
 from attune.films.testmedia import make_film
+from attune.moments import services as moment_services
 from attune.moments.models import Moment, MomentKind
 from tests.e2e.conftest import assert_accessible_basics, screenshot
 from tests.factories import ServiceFactory, UserFactory, consent_to_everything, make_ready_case
@@ -45,12 +46,12 @@ def guider(transactional_db: None) -> User:
 
 @pytest.fixture
 def film(guider: User, tmp_path: Path) -> Film:
-    """An 8-second film through the real pipeline: upload, encrypt, process."""
+    """A 12-second film through the real pipeline: upload, encrypt, process."""
     case: Case = make_ready_case(guider, child_name="Maya Okafor", child_age_years=7)
     case = case_services.case_transition(actor=guider, case=case, to_state=CaseState.AGREED)
     consent_to_everything(case)
     source = make_film(
-        tmp_path / "snack-time.mp4", seconds=8, width=640, height=360, fps=FPS,
+        tmp_path / "snack-time.mp4", seconds=12, width=640, height=360, fps=FPS,
         speech_like_audio=True,
     )
     film = film_services.film_import(
@@ -169,11 +170,44 @@ def test_mark_tag_note_still_edit_and_reload(
     screenshot(page, tmp_path, "editor-reloaded")
 
 
-def test_shortcuts_and_zoom(
+def test_shortcuts_zoom_handles_shuttle_and_preview(
     page: Page, live_server: LiveServer, guider: User, film: Film, tmp_path: Path
 ) -> None:
+    clip = moment_services.moment_create(
+        actor=guider, film=film, kind=MomentKind.CLIP, start_frame=50, end_frame=100
+    )
+    moment_services.edit_set(actor=guider, cycle=film.cycle, moment_ids=[clip.pk])
     sign_in(page, live_server, guider)
     open_editor(page, live_server, film)
+
+    # Drag the clip's out-point to the right: it is saved when let go.
+    handle = page.locator(f".bar[data-moment-id='{clip.pk}'] .handle-out")
+    box = handle.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    print("HIT", page.evaluate(f"document.elementFromPoint({box['x'] + box['width'] / 2}, {box['y'] + box['height'] / 2}).outerHTML.slice(0, 120)"), box)
+    page.on("console", lambda m: print("CONSOLE", m.text))
+    page.mouse.down()
+    page.mouse.move(box["x"] + 60, box["y"] + box["height"] / 2, steps=5)
+    with page.expect_response(lambda r: f"/api/moments/{clip.pk}" in r.url):
+        page.mouse.up()
+    clip.refresh_from_db()
+    assert clip.start_frame == 50 and clip.end_frame > 100
+
+    # L plays, L again is faster, K stops.
+    page.keyboard.press("l")
+    page.keyboard.press("l")
+    expect(page.locator("[data-shuttle]")).to_have_text("▶ 1.5×")
+    page.wait_for_timeout(300)
+    page.keyboard.press("k")
+    assert page.evaluate("document.querySelector('[data-video]').paused")
+    assert page.evaluate("document.querySelector('[data-video]').playbackRate") == 1
+
+    # The preview plays the edit, and Escape stops it.
+    page.locator("[data-action=preview]").click()
+    expect(page.locator("[data-preview-banner]")).to_contain_text("1 of 1")
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-preview-banner]")).to_be_hidden()
 
     page.keyboard.press("?")
     expect(page.locator("[data-shortcuts]")).to_be_visible()
@@ -181,8 +215,9 @@ def test_shortcuts_and_zoom(
     page.keyboard.press("Escape")
     expect(page.locator("[data-shortcuts]")).to_be_hidden()
 
-    page.locator("[data-action=zoom-in]").click()
+    page.locator("[data-action=zoom-in]").click()  # down to ten seconds, the closest zoom
     expect(page.locator("[data-window-label]")).not_to_contain_text("Whole film")
+    screenshot(page, tmp_path, "editor-zoomed")
     page.locator("[data-action=zoom-fit]").click()
     expect(page.locator("[data-window-label]")).to_contain_text("Whole film")
 
@@ -191,4 +226,4 @@ def test_shortcuts_and_zoom(
     box = area.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + 40)
-    assert settled_time(page) == pytest.approx(4.0, abs=0.2)
+    assert settled_time(page) == pytest.approx(6.0, abs=0.2)

@@ -440,7 +440,7 @@ def media_deletion_run(*, deletion_id: int, now: datetime | None = None) -> Dele
     now = now or timezone.now()
     with transaction.atomic():
         deletion = (
-            MediaDeletion.objects.select_for_update()
+            MediaDeletion.objects.select_for_update(of=("self",))
             .select_related("case", "withdrawal", "withdrawal__recorded_by")
             .filter(pk=deletion_id)
             .first()

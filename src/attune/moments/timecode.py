@@ -92,13 +92,12 @@ def clip_bounds(start: int, end: int, count: int) -> tuple[int, int]:
 
 
 def timecode(frame: int, rate: Fraction) -> str:
-    """``MM:SS:FF`` (or ``H:MM:SS:FF`` from an hour), FF being the frame within its second."""
+    """``HH:MM:SS:FF``, FF being the frame within its second (counted from the first frame
+    that starts in that second)."""
     frame = max(0, frame)
     whole = math.floor(Fraction(frame) / rate + Fraction(TOLERANCE) / rate)
     first = max(0, math.ceil(whole * rate - Fraction(TOLERANCE)))
     within = frame - first
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}:{within:02d}"
-    return f"{minutes:02d}:{secs:02d}:{within:02d}"
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}:{within:02d}"

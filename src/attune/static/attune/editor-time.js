@@ -27,14 +27,14 @@ export function makeClock([num, den], frameCount) {
       const m = Math.floor((whole % 3600) / 60);
       const s = whole % 60;
       const pad = (v) => String(v).padStart(2, "0");
-      return (h ? `${h}:${pad(m)}` : pad(m)) + `:${pad(s)}:${pad(within)}`;
+      return `${pad(h)}:${pad(m)}:${pad(s)}:${pad(within)}`;
     },
   };
 }
 
 export function formatSeconds(seconds, { fraction = false } = {}) {
   const sign = seconds < 0 ? "−" : "";
-  seconds = Math.abs(seconds);
+  seconds = Math.round(Math.abs(seconds) * 1000) / 1000;
   const m = Math.floor(seconds / 60);
   const s = seconds - m * 60;
   const whole = fraction ? s.toFixed(1).padStart(4, "0") : String(Math.floor(s)).padStart(2, "0");

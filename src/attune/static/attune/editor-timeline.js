@@ -174,10 +174,12 @@ export class Timeline {
     ctx.font = "11px system-ui, sans-serif";
     ctx.textBaseline = "top";
     ctx.beginPath();
-    const first = Math.floor(this.start / minor) * minor;
-    for (let t = first; t <= this.start + this.span + minor; t += minor) {
+    // Count ticks in whole numbers: adding up fractions of a second drifts.
+    const last = Math.ceil((this.start + this.span) / minor);
+    for (let k = Math.floor(this.start / minor); k <= last; k += 1) {
+      const t = Math.round(k * minor * 1e6) / 1e6;
       const x = Math.round(this.x(t)) + 0.5;
-      const major = Math.abs(t / step - Math.round(t / step)) < 1e-6;
+      const major = k % 5 === 0;
       ctx.moveTo(x, height);
       ctx.lineTo(x, height - (major ? 9 : 4));
       if (major && t >= 0) ctx.fillText(formatSeconds(t, { fraction: step < 1 }), x + 3, 3);
