@@ -138,3 +138,11 @@ def test_the_deletion_queue(
         out = StringIO()
         call_command("retention", "list", stdout=out)
         assert agreed.reference in out.getvalue() and "01 Apr 2026" in out.getvalue()
+
+
+def test_every_worker_sweeps_at_start_up_and_every_minute() -> None:
+    from attune.consent.maintenance import retention_maintenance
+    from attune.core.worker import PERIODIC, STARTUP_HOOKS
+
+    assert retention_maintenance in STARTUP_HOOKS
+    assert (60, retention_maintenance) in PERIODIC

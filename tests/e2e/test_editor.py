@@ -182,11 +182,10 @@ def test_shortcuts_zoom_handles_shuttle_and_preview(
 
     # Drag the clip's out-point to the right: it is saved when let go.
     handle = page.locator(f".bar[data-moment-id='{clip.pk}'] .handle-out")
+    handle.scroll_into_view_if_needed()
     box = handle.bounding_box()
     assert box is not None
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    print("HIT", page.evaluate(f"document.elementFromPoint({box['x'] + box['width'] / 2}, {box['y'] + box['height'] / 2}).outerHTML.slice(0, 120)"), box)
-    page.on("console", lambda m: print("CONSOLE", m.text))
     page.mouse.down()
     page.mouse.move(box["x"] + 60, box["y"] + box["height"] / 2, steps=5)
     with page.expect_response(lambda r: f"/api/moments/{clip.pk}" in r.url):
@@ -223,6 +222,7 @@ def test_shortcuts_zoom_handles_shuttle_and_preview(
 
     # Clicking the strip seeks there.
     area = page.locator("[data-lane-area]")
+    area.scroll_into_view_if_needed()
     box = area.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + 40)

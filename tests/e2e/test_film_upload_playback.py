@@ -69,7 +69,7 @@ class _OneRequestAtATime(WSGIServer):
 
 
 class _SerialLiveServerThread(LiveServerThread):
-    server_class = _OneRequestAtATime
+    server_class = _OneRequestAtATime  # type: ignore[assignment]
 
 
 @pytest.fixture

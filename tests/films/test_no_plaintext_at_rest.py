@@ -26,7 +26,6 @@ from tests.films.conftest import (
     RAW_MARKER,
     Process,
     chunks_of,
-    plaintext_found,
     put_chunk,
     start_upload,
 )

@@ -215,9 +215,7 @@ def test_a_killed_worker_leaves_nothing_behind_and_the_film_is_finished(
     rows = {name for (name,) in site.query("SELECT storage_name FROM vault_vaultobject", ())}
     assert stored == rows
     kinds = sorted(kind for (kind,) in site.query("SELECT kind FROM vault_vaultobject", ()))
-    assert kinds == sorted(
-        ["original", "playable", "poster", "sprite", "sprite_index", "waveform"]
-    )
+    assert kinds == sorted(["original", "playable", "poster", "sprite", "sprite_index", "waveform"])
     actions = [a for (a,) in site.query("SELECT action FROM audit_auditevent", ())]
     assert actions.count("film.requeued") == 1 and actions.count("film.ready") == 1
 

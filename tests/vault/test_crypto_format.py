@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import uuid
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -236,6 +237,11 @@ class CountingFile(io.BytesIO):
         chunk = super().read(size)
         self.bytes_read += len(chunk)
         return chunk
+
+    def readinto(self, buffer: Any) -> int:
+        count = super().readinto(buffer)
+        self.bytes_read += count
+        return count
 
 
 def test_read_range_reads_only_overlapping_chunks() -> None:

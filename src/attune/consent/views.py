@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -124,7 +124,7 @@ def record_document(request: HttpRequest, record_id: str) -> HttpResponse:
     if obj is None:
         if record.document_id is not None:
             return HttpResponse("This document was destroyed with the case's media.", status=410)
-        raise Forbidden("This consent was not signed on screen or on paper.")
+        raise Http404("This consent was typed: there is no signature image or scan.")
     try:
         data = object_read_all(obj)
     except MediaGone:

@@ -335,6 +335,23 @@ def _read_full(src: Readable, size: int) -> bytes:
     return b"".join(parts)
 
 
+def _read_into(src: Readable, view: memoryview) -> int:
+    """Fill `view` from `src` (looping over short reads); returns the bytes read."""
+    readinto = getattr(src, "readinto", None)
+    got = 0
+    while got < len(view):
+        if readinto is not None:
+            n = readinto(view[got:])
+        else:
+            data = src.read(len(view) - got)
+            n = len(data)
+            view[got : got + n] = data
+        if not n:
+            break
+        got += n
+    return got
+
+
 class EncryptingWriter:
     """File-like writer that encrypts into ``sink`` in the chunked object format.
 
@@ -542,11 +559,13 @@ def _read_range(
     stride = chunk_size + TAG_SIZE
     first, last = start // chunk_size, end // chunk_size
     fileobj.seek(HEADER_SIZE + first * stride, os.SEEK_SET)
+    # One buffer for every chunk's ciphertext: a fresh megabyte per chunk costs page faults.
+    buffer = memoryview(bytearray(min(stride, size - HEADER_SIZE - first * stride)))
     for index in range(first, last + 1):
         final = index == n_chunks - 1
         expected = size - HEADER_SIZE - index * stride if final else stride
-        ciphertext = _read_full(fileobj, expected)
-        if len(ciphertext) != expected:
+        ciphertext = buffer[:expected]
+        if _read_into(fileobj, ciphertext) != expected:
             raise IntegrityError(f"chunk {index} is shorter than the object size implies")
         plaintext = decryptor.decrypt_chunk(index, ciphertext, final=final)
         lo = start - index * chunk_size if index == first else 0

@@ -147,7 +147,11 @@ export class Timeline {
           ? `Whole film · ${formatSeconds(this.duration)}`
           : `${formatSeconds(this.start, { fraction: this.span < 60 })} – ${formatSeconds(end, { fraction: this.span < 60 })}`;
       // Read by the benchmark: the strip and the sound are both on screen.
-      this.root.dataset.drawn = this.sprite && this.peaks ? "true" : "partial";
+      const complete = Boolean(this.sprite && this.peaks);
+      if (complete && this.root.dataset.drawn !== "true") {
+        this.root.dataset.drawnMs = String(Math.round(performance.now()));
+      }
+      this.root.dataset.drawn = complete ? "true" : "partial";
     });
   }
 

@@ -123,6 +123,12 @@ function start(root) {
     // Park on the middle of the first frame, so every step from here is exactly one frame.
     if (video.currentTime === 0) player.seekFrame(0);
     root.dataset.ready = "true";
+    // When the first picture was actually on screen (read by the benchmark).
+    const shown = () => {
+      root.dataset.firstFrameMs = String(Math.round(performance.now()));
+    };
+    if (player.hasFrameCallback) video.requestVideoFrameCallback(shown);
+    else shown();
   }
   if (video.readyState >= 2) ready();
   else video.addEventListener("loadeddata", ready, { once: true });

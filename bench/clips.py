@@ -1,0 +1,235 @@
+"""How fast moments are rendered to clips, against plain ffmpeg measured in the same run.
+
+Makes (once, then cached) a 15-minute 1080p30 H.264/AAC film (a key frame every two seconds),
+stores it encrypted as a ready film in a throw-away Attune (its own data dir and SQLite
+database), marks ten 8-second clips at seeded random points and times Attune rendering them the
+way the worker does (`render_run`: read the encrypted film, cut frame-accurately, encrypt the clip
+into the vault). The baseline is ffmpeg cutting the same ranges frame-accurately from the
+plaintext file with x264 ultrafast (`-ss` before `-i`, so it seeks to the key frame and decodes
+from there). Target: ratio <= 1.1.
+
+``--quick`` uses a 1-minute film. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+TARGET = 1.1
+CLIPS = 10
+CLIP_SECONDS = 8
+FPS = 30
+
+
+def make_bench_film(cache: Path, minutes: float) -> Path:
+    """The same film bench/films.py makes (and shares through the cache)."""
+    from attune.films.testmedia import make_film
+
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"films-{minutes:g}min-1080p30-h264.mp4"
+    if path.is_file():
+        return path
+    print(f"making a {minutes:g}-minute 1080p30 h264 film (once) ...", file=sys.stderr)
+    partial = path.with_suffix(".partial.mp4")
+    make_film(
+        partial,
+        seconds=minutes * 60,
+        width=1920,
+        height=1080,
+        fps=FPS,
+        codec="h264",
+        keyint=2 * FPS,
+        speech_like_audio=True,
+    )
+    os.replace(partial, path)
+    return path
+
+
+def throwaway_attune(data_dir: Path) -> None:
+    """Django set up on its own data dir and SQLite database, migrated."""
+    os.environ["ATTUNE_DATA_DIR"] = str(data_dir)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def ready_film(source: Path, *, with_pipeline: bool = False) -> Any:
+    """A guider, a case with consent and a ready film of `source`.
+
+    Without the pipeline the file is stored as its own playable copy (it is already H.264/AAC);
+    with it, the film is imported and processed as an upload would be.
+    """
+    from django.utils import timezone
+
+    from attune.accounts.models import Service, User
+    from attune.cases import services as case_services
+    from attune.cases.models import CaseState
+    from attune.consent.models import Scope, SignatureMethod
+    from attune.consent.services import consent_record
+    from attune.films import media, processing
+    from attune.films import services as film_services
+    from attune.films.models import Film, FilmStatus
+    from attune.vault.models import ObjectKind
+    from attune.vault.services import object_store_path
+
+    service = Service.objects.create(name="Bench EPS", slug=f"bench-{time.time_ns()}")
+    guider = User.objects.create_user(
+        f"guider-{time.time_ns()}@example.org", None, full_name="Bench Guider", service=service,
+        is_guider=True,
+    )
+    case = case_services.case_create(actor=guider, child_name="Sam Carter", child_age_years=6)
+    adult = case_services.adult_add(
+        actor=guider, case=case, name="Jo Carter", kind="parent_carer", relationship="mother"
+    )
+    case_services.initial_meeting_record(
+        actor=guider, case=case, met_on=timezone.localdate() - timedelta(days=7), agreed="Bench."
+    )
+    case_services.helping_question_add(
+        actor=guider, case=case, adult=adult, text="How can I help?", baseline=3, hoped_for=7
+    )
+    case = case_services.case_transition(actor=guider, case=case, to_state=CaseState.AGREED)
+    consent_record(
+        actor=guider, case=case, adult=adult, scopes=list(Scope.values),
+        method=SignatureMethod.TYPED, typed_name=adult.name, confirmed=True,
+    )
+    cycle = case.cycles.get(number=1)
+    if with_pipeline:
+        film = film_services.film_import(actor=guider, case=case, cycle=cycle, path=source)
+        processing.film_process(str(film.pk))
+        film.refresh_from_db()
+        if film.status != FilmStatus.READY:
+            raise SystemExit(f"processing failed: {film.failure_reason}")
+        return film
+    probe = media.probe(source)
+    film = Film.objects.create(
+        case=case, cycle=cycle, uploaded_by=guider, original_filename=source.name,
+        status=FilmStatus.READY, upload_size=source.stat().st_size, upload_chunk_size=1 << 22,
+        upload_received=source.stat().st_size, upload_expires_at=timezone.now(),
+        duration=probe.duration, fps=probe.fps, width=probe.width, height=probe.height,
+        has_audio=probe.has_audio, ready_at=timezone.now(),
+    )
+    film.playable = object_store_path(
+        case=case, kind=ObjectKind.PLAYABLE, path=source, content_type="video/mp4"
+    )
+    film.save(update_fields=["playable"])
+    return film
+
+
+def ffmpeg_cut(source: Path, target: Path, start_s: float, frames: int) -> None:
+    from attune.films.media import ffmpeg_exe
+    from attune.moments.export import AUDIO_BITRATE, X264_CRF, X264_PRESET
+
+    cmd = [
+        ffmpeg_exe(), "-nostdin", "-hide_banner", "-y", "-v", "error",
+        "-ss", f"{start_s:.6f}", "-i", str(source), "-frames:v", str(frames),
+        "-t", f"{frames / FPS:.6f}", "-c:v", "libx264", "-preset", X264_PRESET,
+        "-crf", str(X264_CRF), "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", str(AUDIO_BITRATE),
+        "-movflags", "+faststart", "-f", "mp4", str(target),
+    ]  # fmt: skip
+    subprocess.run(cmd, check=True)
+
+
+def first_picture(data: bytes | Path) -> Any:
+    import io
+
+    import av
+    import numpy as np
+
+    source = io.BytesIO(data) if isinstance(data, bytes) else str(data)
+    with av.open(source) as container:
+        frame = next(container.decode(video=0))
+        return np.asarray(frame.to_ndarray(format="gray"), dtype=np.float32)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a 1-minute film")
+    parser.add_argument(
+        "--cache", type=Path, default=Path(os.environ.get("ATTUNE_BENCH_CACHE", "var/bench"))
+    )
+    parser.add_argument("--seed", type=int, default=6)
+    args = parser.parse_args()
+    minutes = 1.0 if args.quick else 15.0
+    source = make_bench_film(args.cache.resolve(), minutes)
+
+    with tempfile.TemporaryDirectory(prefix="attune-bench-clips-") as tmp:
+        scratch = Path(tmp)
+        throwaway_attune(scratch / "data")
+        from attune.moments import services
+        from attune.moments.models import MomentKind, Render, RenderStatus
+        from attune.moments.selectors import film_frame_count
+        from attune.vault.services import object_read_all
+
+        film = ready_film(source)
+        guider = film.case.guider
+        frames = CLIP_SECONDS * FPS
+        rng = random.Random(args.seed)
+        starts = sorted(rng.randrange(0, film_frame_count(film) - frames) for _ in range(CLIPS))
+
+        ours = base = 0.0
+        methods: dict[str, int] = {}
+        worst_difference = 0.0
+        for i, start in enumerate(starts):
+            moment = services.moment_create(
+                actor=guider, film=film, kind=MomentKind.CLIP, start_frame=start,
+                end_frame=start + frames,
+            )
+            render = Render.objects.create(
+                moment=moment, kind=moment.kind, start_frame=start, end_frame=start + frames,
+                requested_by=guider,
+            )
+            # Alternate which goes first, so neither always finds the file in a warmer cache.
+            target = scratch / f"baseline-{i}.mp4"
+            order = ["ours", "base"] if i % 2 == 0 else ["base", "ours"]
+            for which in order:
+                started = time.perf_counter()
+                if which == "ours":
+                    services.render_run(str(render.pk))
+                    ours += time.perf_counter() - started
+                else:
+                    ffmpeg_cut(source, target, start / FPS, frames)
+                    base += time.perf_counter() - started
+            render.refresh_from_db()
+            if render.status != RenderStatus.READY or render.video is None:
+                raise SystemExit(f"render failed: {render.failure_reason}")
+            methods[render.method] = methods.get(render.method, 0) + 1
+            # Both must start on the same picture: compare their first frames.
+            difference = abs(
+                first_picture(object_read_all(render.video)) - first_picture(target)
+            ).mean()
+            worst_difference = max(worst_difference, float(difference))
+            target.unlink()
+
+    print(
+        json.dumps(
+            {
+                "case": "clips_8s_x10_1080p30",
+                "film_minutes": minutes,
+                "seconds": round(ours, 3),
+                "baseline": "ffmpeg_x264_ultrafast_frame_accurate",
+                "baseline_seconds": round(base, 3),
+                "ratio": round(ours / base, 3),
+                "target": f"<= {TARGET}",
+                "methods": methods,
+                "first_frame_mean_abs_difference": round(worst_difference, 2),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
