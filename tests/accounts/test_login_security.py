@@ -78,16 +78,6 @@ def test_repeated_failures_lock_the_account_even_against_the_right_password(
     assert client.get("/cases/")["Location"].startswith("/accounts/login/")
 
 
-# Axes reads the username from the credentials under AXES_USERNAME_FORM_FIELD; allauth passes them
-# to authenticate() as "email", so with "login" every failure is recorded against no username and
-# the lockout falls on the IP address alone.
-NEEDS_AXES_EMAIL_FIELD = pytest.mark.xfail(
-    strict=True,
-    reason="settings.AXES_USERNAME_FORM_FIELD must be 'email' (allauth's credential key)",
-)
-
-
-@NEEDS_AXES_EMAIL_FIELD
 @FAST_HASHING
 def test_failures_are_counted_against_the_account_tried(person: User) -> None:
     from axes.models import AccessAttempt
@@ -97,7 +87,6 @@ def test_failures_are_counted_against_the_account_tried(person: User) -> None:
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == [person.email]
 
 
-@NEEDS_AXES_EMAIL_FIELD
 @FAST_HASHING
 def test_one_persons_failures_do_not_lock_out_a_colleague_at_the_same_address(
     person: User, service: Service
@@ -109,7 +98,6 @@ def test_one_persons_failures_do_not_lock_out_a_colleague_at_the_same_address(
     assert sign_in(Client(), colleague.email, PASSWORD).status_code == 302
 
 
-@NEEDS_AXES_EMAIL_FIELD
 @FAST_HASHING
 def test_signing_in_resets_the_count_of_failures(person: User) -> None:
     client = Client()

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.accounts.models import User
+from attune.cases.selectors import Access
 from attune.consent.selectors import MediaState, media_state
 from attune.core.errors import ServiceError
 from attune.films import selectors, services
@@ -26,6 +27,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @login_required
+@require_GET
 def film_detail(request: HttpRequest, film_id: str) -> HttpResponse:
     film, access = selectors.film_for_user(_user(request), film_id)
     state = media_state(film.case)
@@ -99,7 +101,9 @@ def film_media(
 @login_required
 @require_POST
 def film_retry(request: HttpRequest, film_id: str) -> HttpResponse:
-    film, _ = selectors.film_for_user(_user(request), film_id)
+    film, access = selectors.film_for_user(_user(request), film_id)
+    if access != Access.GUIDER:
+        raise Forbidden("Only the case's guider can retry processing.")
     try:
         services.film_retry(actor=_user(request), film=film)
     except ServiceError as exc:
