@@ -57,6 +57,7 @@ ARM_SEEK = """() => {
       resolve({ ms: performance.now() - window.__seek.start, media: meta.mediaTime });
     });
     wait();
+    setTimeout(() => resolve({ ms: NaN, media: NaN }), 10000);
   });
 }"""
 
@@ -120,6 +121,7 @@ def measure(url: str, cookie: str, seed: int) -> dict[str, Any]:
                 " drawn: Number(e.dataset.drawnMs)}; }"
             )
             loads.append({**timings, "both": max(timings.values())})
+            print("load", loads[-1], file=sys.stderr)
         area = page.locator("[data-lane-area]")
         area.scroll_into_view_if_needed()
         box = area.bounding_box()
@@ -130,6 +132,7 @@ def measure(url: str, cookie: str, seed: int) -> dict[str, Any]:
             x = box["x"] + box["width"] * rng.uniform(0.02, 0.98)
             page.mouse.click(x, box["y"] + 45)  # on the thumbnail strip
             result = page.evaluate("() => window.__seek.done")
+            print("seek", result, file=sys.stderr)
             seeks.append(float(result["ms"]))
             page.wait_for_timeout(100)
         browser.close()

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.http import Http404
+from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.cases.models import Case, Cycle
@@ -49,7 +50,10 @@ def films_for_cycle(cycle: Cycle) -> list[Film]:
 
 
 def open_upload_for_cycle(cycle: Cycle, user: User) -> Film | None:
-    return cycle.films.filter(status=FilmStatus.UPLOADING, uploaded_by=user).first()
+    """The user's unfinished upload that can still be resumed (not past its deadline)."""
+    return cycle.films.filter(
+        status=FilmStatus.UPLOADING, uploaded_by=user, upload_expires_at__gt=timezone.now()
+    ).first()
 
 
 def film_panel(user: User, case: Case, cycle: Cycle, access: Access) -> dict[str, object]:

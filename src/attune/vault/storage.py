@@ -164,6 +164,11 @@ class _RangedS3Reader(io.RawIOBase):
         self._pos += len(body)
         return body
 
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
 
 def open_ciphertext(name: str) -> IO[bytes]:
     """A seekable reader of the stored ciphertext (ranged GETs on S3, a file handle locally)."""
