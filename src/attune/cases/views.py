@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -249,7 +249,7 @@ def cycle_detail(request: HttpRequest, reference: str, number: int) -> HttpRespo
 def case_transition(request: HttpRequest, reference: str, state: str) -> HttpResponse:
     case = _case_for_guider(request, reference)
     if state not in services.TRANSITION_LABELS:
-        raise Forbidden("Unknown state.")
+        raise Http404("No such state.")
     # Bound on every POST: the reason is optional, so an empty POST is still a submission.
     form = TransitionForm(
         request.POST if request.method == "POST" else None,
