@@ -88,7 +88,10 @@ def ready_film(source: Path, *, with_pipeline: bool = False) -> Any:
 
     service = Service.objects.create(name="Bench EPS", slug=f"bench-{time.time_ns()}")
     guider = User.objects.create_user(
-        f"guider-{time.time_ns()}@example.org", None, full_name="Bench Guider", service=service,
+        f"guider-{time.time_ns()}@example.org",
+        None,
+        full_name="Bench Guider",
+        service=service,
         is_guider=True,
     )
     case = case_services.case_create(actor=guider, child_name="Sam Carter", child_age_years=6)
@@ -103,8 +106,13 @@ def ready_film(source: Path, *, with_pipeline: bool = False) -> Any:
     )
     case = case_services.case_transition(actor=guider, case=case, to_state=CaseState.AGREED)
     consent_record(
-        actor=guider, case=case, adult=adult, scopes=list(Scope.values),
-        method=SignatureMethod.TYPED, typed_name=adult.name, confirmed=True,
+        actor=guider,
+        case=case,
+        adult=adult,
+        scopes=list(Scope.values),
+        method=SignatureMethod.TYPED,
+        typed_name=adult.name,
+        confirmed=True,
     )
     cycle = case.cycles.get(number=1)
     if with_pipeline:
@@ -116,11 +124,21 @@ def ready_film(source: Path, *, with_pipeline: bool = False) -> Any:
         return film
     probe = media.probe(source)
     film = Film.objects.create(
-        case=case, cycle=cycle, uploaded_by=guider, original_filename=source.name,
-        status=FilmStatus.READY, upload_size=source.stat().st_size, upload_chunk_size=1 << 22,
-        upload_received=source.stat().st_size, upload_expires_at=timezone.now(),
-        duration=probe.duration, fps=probe.fps, width=probe.width, height=probe.height,
-        has_audio=probe.has_audio, ready_at=timezone.now(),
+        case=case,
+        cycle=cycle,
+        uploaded_by=guider,
+        original_filename=source.name,
+        status=FilmStatus.READY,
+        upload_size=source.stat().st_size,
+        upload_chunk_size=1 << 22,
+        upload_received=source.stat().st_size,
+        upload_expires_at=timezone.now(),
+        duration=probe.duration,
+        fps=probe.fps,
+        width=probe.width,
+        height=probe.height,
+        has_audio=probe.has_audio,
+        ready_at=timezone.now(),
     )
     film.playable = object_store_path(
         case=case, kind=ObjectKind.PLAYABLE, path=source, content_type="video/mp4"
@@ -150,7 +168,7 @@ def first_picture(data: bytes | Path) -> Any:
     import numpy as np
 
     source = io.BytesIO(data) if isinstance(data, bytes) else str(data)
-    with av.open(source) as container:
+    with av.open(source, mode="r") as container:
         frame = next(container.decode(video=0))
         return np.asarray(frame.to_ndarray(format="gray"), dtype=np.float32)
 
@@ -185,11 +203,17 @@ def main() -> None:
         worst_difference = 0.0
         for i, start in enumerate(starts):
             moment = services.moment_create(
-                actor=guider, film=film, kind=MomentKind.CLIP, start_frame=start,
+                actor=guider,
+                film=film,
+                kind=MomentKind.CLIP,
+                start_frame=start,
                 end_frame=start + frames,
             )
             render = Render.objects.create(
-                moment=moment, kind=moment.kind, start_frame=start, end_frame=start + frames,
+                moment=moment,
+                kind=moment.kind,
+                start_frame=start,
+                end_frame=start + frames,
                 requested_by=guider,
             )
             # Alternate which goes first, so neither always finds the file in a warmer cache.

@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from clips import make_bench_film, ready_film, throwaway_attune  # noqa: E402
+from clips import make_bench_film, ready_film, throwaway_attune
 
 SEEKS = 20
 LOADS = 4
@@ -48,12 +48,16 @@ CHROMIUM_ARGS = [
 ARM_SEEK = """() => {
   const video = document.querySelector('[data-video]');
   const area = document.querySelector('[data-lane-area]');
+  const before = video.currentTime;
   window.__seek = {};
   area.addEventListener('pointerdown', () => { window.__seek.start = performance.now(); },
                         { once: true, capture: true });
   window.__seek.done = new Promise((resolve) => {
+    // The first frame presented after the click that is not the frame shown before it.
     const wait = () => video.requestVideoFrameCallback((now, meta) => {
-      if (window.__seek.start === undefined || video.seeking) return wait();
+      if (window.__seek.start === undefined || Math.abs(meta.mediaTime - before) < 1e-6) {
+        return wait();
+      }
       resolve({ ms: performance.now() - window.__seek.start, media: meta.mediaTime });
     });
     wait();
@@ -69,7 +73,11 @@ def free_port() -> int:
 
 
 def serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ATTUNE_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "attune.settings"}
+    env = {
+        **os.environ,
+        "ATTUNE_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "attune.settings",
+    }
     env.pop("DATABASE_URL", None)
     cmd = [
         sys.executable, "-m", "gunicorn", "attune.wsgi:application", "--bind",
@@ -78,7 +86,7 @@ def serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(cmd, env=env)
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
             return server
         except OSError:
             time.sleep(0.2)
@@ -103,10 +111,10 @@ def measure(url: str, cookie: str, seed: int) -> dict[str, Any]:
     seeks: list[float] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 900})
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": url}]
-        )
+        # Tall enough that the player and the timeline are both on screen: Chromium does not
+        # present the frames of a video scrolled out of view.
+        context = browser.new_context(viewport={"width": 1440, "height": 1400})
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": url}])
         page = context.new_page()
         page.set_default_timeout(60_000)
         for _ in range(LOADS):
@@ -121,9 +129,7 @@ def measure(url: str, cookie: str, seed: int) -> dict[str, Any]:
                 " drawn: Number(e.dataset.drawnMs)}; }"
             )
             loads.append({**timings, "both": max(timings.values())})
-            print("load", loads[-1], file=sys.stderr)
         area = page.locator("[data-lane-area]")
-        area.scroll_into_view_if_needed()
         box = area.bounding_box()
         assert box is not None
         rng = random.Random(seed)
@@ -132,7 +138,8 @@ def measure(url: str, cookie: str, seed: int) -> dict[str, Any]:
             x = box["x"] + box["width"] * rng.uniform(0.02, 0.98)
             page.mouse.click(x, box["y"] + 45)  # on the thumbnail strip
             result = page.evaluate("() => window.__seek.done")
-            print("seek", result, file=sys.stderr)
+            if result["ms"] != result["ms"]:  # NaN: no new frame within 10 s
+                raise SystemExit("a seek never showed its frame")
             seeks.append(float(result["ms"]))
             page.wait_for_timeout(100)
         browser.close()

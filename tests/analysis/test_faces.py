@@ -67,3 +67,18 @@ def test_facing_and_smiles_are_summarised() -> None:
     assert [(round(f.start, 1), round(f.end, 1)) for f in result.facing] == [(2.0, 4.0)]
     assert [(s["person"], round(s["start"], 1)) for s in result.smiles] == [("left", 6.0)]
     assert {f["person"] for f in result.faces} == {"left", "right"}
+
+
+def test_faces_in_a_film_are_followed(tmp_path: Path) -> None:
+    from attune.analysis import testmedia
+    from attune.analysis.engine import analyse
+
+    if testmedia.portrait_path() is None:
+        pytest.skip("matplotlib's sample portrait is not installed")
+    film = testmedia.write_film(
+        tmp_path / "faces.mp4", None, seconds=3, width=640, height=360, portraits=True
+    )
+    result = analyse(film)
+    people = {f["person"]: f for f in result.faces}
+    assert set(people) == {"left", "right"}
+    assert all(f["end"] - f["start"] >= 2.0 for f in result.faces)

@@ -51,7 +51,11 @@ def film(guider: User, tmp_path: Path) -> Film:
     case = case_services.case_transition(actor=guider, case=case, to_state=CaseState.AGREED)
     consent_to_everything(case)
     source = make_film(
-        tmp_path / "snack-time.mp4", seconds=12, width=640, height=360, fps=FPS,
+        tmp_path / "snack-time.mp4",
+        seconds=12,
+        width=640,
+        height=360,
+        fps=FPS,
         speech_like_audio=True,
     )
     film = film_services.film_import(
@@ -125,7 +129,9 @@ def test_mark_tag_note_still_edit_and_reload(
 
     # 3 tags the new (selected) clip with the third principle; then a note.
     press_and_wait(page, "3", "PATCH", f"/api/moments/{clip.pk}")
-    expect(page.locator(".mp-tags .chip[aria-pressed=true]")).to_contain_text("Receiving initiatives")
+    expect(page.locator(".mp-tags .chip[aria-pressed=true]")).to_contain_text(
+        "Receiving initiatives"
+    )
     notes = page.locator("[data-moment-panel] [data-field=notes]")
     notes.fill("Maya holds out the cup; Amira smiles and waits.")
     with page.expect_response(lambda r: f"/api/moments/{clip.pk}" in r.url):
@@ -162,7 +168,9 @@ def test_mark_tag_note_still_edit_and_reload(
     expect(page.locator("[data-moment-panel] [data-field=notes]")).to_have_value(
         "Maya holds out the cup; Amira smiles and waits."
     )
-    expect(page.locator(".mp-tags .chip[aria-pressed=true]")).to_contain_text("Receiving initiatives")
+    expect(page.locator(".mp-tags .chip[aria-pressed=true]")).to_contain_text(
+        "Receiving initiatives"
+    )
     clip.refresh_from_db()
     still.refresh_from_db()
     assert [clip.edit_position, still.edit_position] == [0, 1]

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from attune.accounts.models import User
-from attune.cases.models import CaseState
 from attune.cases import services as case_services
+from attune.cases.models import CaseState
 from attune.films.models import Film
 from attune.moments import services
 from attune.moments.models import Moment, MomentKind

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
+from attune.accounts.models import Service
 from attune.audit.models import AuditEvent
 from attune.films.models import Film
 from attune.moments.models import Moment, Principle
@@ -122,11 +123,11 @@ def test_moving_a_moment_keeps_it_in_the_film(guider: Client, film: Film) -> Non
 
 
 def test_tags_come_from_the_service_catalogue(
-    guider: Client, film: Film, other_service: object
+    guider: Client, film: Film, other_service: Service
 ) -> None:
     from attune.moments.services import catalogue_ensure
 
-    catalogue_ensure(service=other_service)  # type: ignore[arg-type]
+    catalogue_ensure(service=other_service)
     foreign = Principle.objects.filter(service=other_service).first()
     assert foreign is not None
     response = post_json(

@@ -22,6 +22,7 @@ from attune.moments import services
 from attune.moments.models import Moment, MomentKind, Render, RenderStatus
 from attune.moments.testmedia import read_counter
 from attune.vault.models import ObjectKind
+from attune.vault.services import object_read_range
 from attune.vault.storage import open_ciphertext
 from tests.conftest import ClientFor
 
@@ -64,7 +65,7 @@ def test_a_clip_renders_to_an_encrypted_mp4_that_starts_on_its_frame(
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    with av.open(io.BytesIO(data)) as container:
+    with av.open(io.BytesIO(data), mode="r") as container:
         shown = [read_counter(frame) for frame in container.decode(video=0)]
     assert shown == list(range(30, 61))
     assert AuditEvent.objects.filter(action="render.ready").count() == 1
@@ -154,8 +155,8 @@ def test_through_the_real_pipeline_a_clip_starts_on_the_requested_frame(
 
     assert done.status == RenderStatus.READY, done.failure_reason
     assert done.video is not None
-    data = b"".join(services.object_read_range(done.video, 0, done.video.plaintext_size - 1))
-    with av.open(io.BytesIO(data)) as container:
+    data = b"".join(object_read_range(done.video, 0, done.video.plaintext_size - 1))
+    with av.open(io.BytesIO(data), mode="r") as container:
         first = next(container.decode(video=0))
         assert read_counter(first) == 37
         assert first.time == pytest.approx(0)

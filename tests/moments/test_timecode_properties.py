@@ -60,7 +60,7 @@ def test_later_times_never_show_earlier_frames(a: float, b: float, rate: Fractio
 def test_clip_bounds_always_lie_inside_the_film(start: int, end: int, count: int) -> None:
     first, after = timecode.clip_bounds(start, end, count)
     assert 0 <= first < after <= count
-    if 0 <= min(start, end) and max(start, end) <= count and start != end:
+    if min(start, end) >= 0 and max(start, end) <= count and start != end:
         assert (first, after) == (min(start, end), max(start, end))
 
 

@@ -367,8 +367,13 @@ def write_film(
     video: bool = True,
     pattern: str = "testsrc2",
     preset: str = "ultrafast",
+    portraits: bool = False,
 ) -> Path:
-    """Mux ``audio`` (16 kHz mono) with a generated picture into an MP4 at ``path``."""
+    """Mux ``audio`` (16 kHz mono) with a generated picture into an MP4 at ``path``.
+
+    ``portraits`` puts two gently moving copies of a photographed face (the portrait that
+    matplotlib ships as sample data) on the picture, facing each other, so face analysis has
+    real faces to find and follow."""
     target = Path(path)
     if audio is None and not video:
         raise ValueError("a film needs sound, picture or both")
@@ -385,6 +390,22 @@ def write_film(
         if audio is not None:
             wav = write_wav(Path(scratch) / "sound.wav", audio)
             args += ["-i", str(wav)]
+        face = portrait_path() if video and portraits else None
+        if face is not None:
+            side = height // 3
+            args += ["-loop", "1", "-framerate", str(fps), "-i", str(face)]
+            picture = 2 if audio is not None else 1
+            args += [
+                "-filter_complex",
+                f"[{picture}:v]scale={side * 512 // 600 // 2 * 2}:{side // 2 * 2},split[a][b];"
+                "[b]hflip[c];"
+                "[0:v][a]overlay=x='W*0.15+W*0.03*sin(t/3)':y='H*0.3':shortest=1[v1];"
+                "[v1][c]overlay=x='W*0.65-W*0.03*sin(t/4)':y='H*0.32':shortest=1[v]",
+                "-map",
+                "[v]",
+            ]
+            if audio is not None:
+                args += ["-map", "1:a"]
         if video:
             args += [
                 "-c:v",
@@ -401,6 +422,16 @@ def write_film(
         args += ["-t", f"{length:.3f}", "-movflags", "+faststart", "-f", "mp4", str(target)]
         _ffmpeg(*args)
     return target
+
+
+def portrait_path() -> Path | None:
+    """A photographed face that ships with matplotlib (its sample data), if installed."""
+    try:
+        import matplotlib
+    except ImportError:
+        return None
+    path = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
+    return path if path.is_file() else None
 
 
 def make_dialogue_film(

@@ -85,6 +85,8 @@ def decode(
             # (most B-frames) need not be decoded at all.
             video_stream.codec_context.skip_frame = "NONREF"
             streams.append(video_stream)
+        if not streams:  # nothing wanted (demuxing no stream would mean every stream)
+            return Decoded(duration=duration, audio=None, has_video=video_stream is not None)
         chunks: list[np.ndarray] = []
         audio_start: float | None = None
         next_frame_time = 0.0

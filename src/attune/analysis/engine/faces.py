@@ -27,6 +27,7 @@ from attune.analysis.engine.mtcnn import Face, FaceDetector, track
 from attune.analysis.engine.result import Span
 
 FULL_SCAN_EVERY = 1.0
+RESCAN_AFTER = 0.4
 MERGE_GAP = 0.5
 MIN_RUN = 0.35
 SMILE_WIDENING = 1.12
@@ -121,14 +122,17 @@ class FaceAnalyser:
             self.error = exc
 
     def process(self, time: float, picture: np.ndarray) -> None:
-        if time - self._last_scan >= FULL_SCAN_EVERY or not self._previous:
+        since_scan = time - self._last_scan
+        if since_scan >= FULL_SCAN_EVERY:
             faces = self.detector.detect(picture)
             self._last_scan = time
-        else:
+        elif self._previous:
             faces = track(self.detector, picture, self._previous)
-            if len(faces) < len(self._previous):  # lost someone: search properly
-                faces = self.detector.detect(picture)
+            if len(faces) < len(self._previous) and since_scan >= RESCAN_AFTER:
+                faces = self.detector.detect(picture)  # lost someone: search properly
                 self._last_scan = time
+        else:
+            faces = []  # nobody in view at the last search: wait for the next one
         self._previous = faces
         width = picture.shape[1]
         observations = [o for o in (_observe(f, width) for f in faces) if o is not None]

@@ -106,8 +106,9 @@ def _pitch(audio: np.ndarray, times: np.ndarray) -> np.ndarray:
     return np.log(f0[pos])
 
 
-def frame_features(audio: np.ndarray, speech: list[Span]) -> FrameFeatures:
-    """Features for every 10 ms frame inside the ``speech`` spans."""
+def frame_features(audio: np.ndarray, speech: list[Span], *, pitch: bool = True) -> FrameFeatures:
+    """Features for every 10 ms frame inside the ``speech`` spans (``pitch=False`` skips the
+    pitch track, left as NaN)."""
     times: list[np.ndarray] = []
     f0s: list[np.ndarray] = []
     cepss: list[np.ndarray] = []
@@ -125,7 +126,7 @@ def frame_features(audio: np.ndarray, speech: list[Span]) -> FrameFeatures:
             continue
         local = (np.arange(ceps.shape[0]) * hop + win / 2) / SAMPLE_RATE
         times.append(local + a / SAMPLE_RATE)
-        f0s.append(_pitch(piece, local))
+        f0s.append(_pitch(piece, local) if pitch else np.full(local.size, np.nan))
         cepss.append(ceps)
         cents.append(centroid)
         energies.append(energy)

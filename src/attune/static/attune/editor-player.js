@@ -21,6 +21,7 @@ export class Player {
     this.presented = null; // media time of the frame on screen (requestVideoFrameCallback)
     this.reverse = 0; // reverse shuttle speed; 0 when not running backwards
     this._waiting = null;
+    this._shown = null; // the frame last presented, by requestVideoFrameCallback
 
     video.addEventListener("seeking", () => {
       this.presented = null;
@@ -35,7 +36,8 @@ export class Player {
     if (HAS_RVFC) {
       const watch = (_now, metadata) => {
         this.presented = metadata.mediaTime;
-        if (this._waiting) this._waiting();
+        this._shown = clock.frameAt(metadata.mediaTime);
+        if (this._waiting && this._shown === this.target) this._waiting();
         this.onFrame(this.frame());
         video.requestVideoFrameCallback(watch);
       };
@@ -106,8 +108,9 @@ export class Player {
       this.onFrame(this.frame());
     };
     this._waiting = done;
-    if (HAS_RVFC) setTimeout(done, PRESENT_TIMEOUT_MS);
-    else done();
+    // The new frame may already be on screen (presentation can come before "seeked").
+    if (!HAS_RVFC || this._shown === this.target) done();
+    else setTimeout(done, PRESENT_TIMEOUT_MS);
   }
 
   /** Resolves once no seek is waiting or under way. */
