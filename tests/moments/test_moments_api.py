@@ -158,3 +158,17 @@ def test_the_routes_are_documented(guider: Client) -> None:
     assert {"get", "post"} <= set(paths["/api/films/{film_id}/moments"])
     assert {"patch", "delete"} <= set(paths["/api/moments/{moment_id}"])
     assert "put" in paths["/api/cycles/{cycle_id}/edit"]
+
+
+def test_untagging_a_principle_untags_its_behaviours(guider: Client, film: Film) -> None:
+    catalogue = guider.get("/api/principles").json()
+    waiting = next(b for p in catalogue for b in p["behaviours"] if b["name"] == "waiting")
+    moment_id = post_json(
+        guider,
+        moments_url(film),
+        {"kind": "still", "start_frame": 4, "behaviours": [waiting["id"]]},
+    ).json()["id"]
+
+    response = post_json(guider, f"/api/moments/{moment_id}", {"principles": []}, "patch")
+
+    assert (response.json()["principles"], response.json()["behaviours"]) == ([], [])

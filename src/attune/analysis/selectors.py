@@ -51,3 +51,34 @@ def suggestion_usefulness(films: list[Film] | None = None) -> dict[str, int]:
         open=Count("pk", filter=Q(decision=Decision.OPEN, current=True)),
     )
     return {k: int(v or 0) for k, v in counts.items()}
+
+
+def editor_payload(film: Film) -> dict[str, object]:
+    """What the editor shows for a film the user may see: the analysis state, its notes, the
+    lanes (adult speech, child speech, smiles) and the current suggestions, best first."""
+    analysis = FilmAnalysis.objects.filter(film=film).first()
+    result = analysis.result if analysis is not None and isinstance(analysis.result, dict) else {}
+    speech = result.get("speech", [])
+    return {
+        "status": analysis.status if analysis is not None else "not_started",
+        "progress": analysis.progress if analysis is not None else 0.0,
+        "notes": list(result.get("notes", [])),
+        "lanes": {
+            "adult": [[s["start"], s["end"]] for s in speech if s["speaker"] == "adult"],
+            "child": [[s["start"], s["end"]] for s in speech if s["speaker"] == "child"],
+            "smiles": [[s["start"], s["end"]] for s in result.get("smiles", [])],
+        },
+        "suggestions": [
+            {
+                "id": str(s.pk),
+                "rank": s.rank,
+                "start": s.start,
+                "end": s.end,
+                "score": s.score,
+                "principles": list(s.principles),
+                "reason": s.reason,
+                "decision": s.decision,
+            }
+            for s in suggestions_for_film(film)
+        ],
+    }

@@ -8,6 +8,7 @@ in a private scratch dir that is removed in ``finally``.
 from __future__ import annotations
 
 import logging
+import math
 import shutil
 import uuid
 from collections.abc import Mapping, Sequence
@@ -191,11 +192,14 @@ def suggestion_accept(
             details={"film": str(film.pk), "start": locked.start, "end": locked.end},
         )
     suggestion.refresh_from_db()
+    fps = film.fps or 25.0
     return {
         "film_id": film.pk,
         "kind": "clip",
         "start": round(suggestion.start, 2),
         "end": round(suggestion.end, 2),
+        "start_frame": max(0, math.floor(suggestion.start * fps)),
+        "end_frame": max(1, math.ceil(suggestion.end * fps)),
         "principles": list(suggestion.principles),
         "note": suggestion.reason,
         "suggestion_id": suggestion.pk,

@@ -112,7 +112,7 @@ class MomentPatch(Schema):
     behaviours: list[int] | None = None
     notes: Text | None = None
     question: Text | None = None
-    focus: Focus | None = Field(None, description="Send an empty string to clear it.")
+    focus: Focus | None = Field(None, description="Send null to clear it.")
 
 
 class EditIn(Schema):

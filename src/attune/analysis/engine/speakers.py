@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from attune.analysis.engine.decode import SAMPLE_RATE
 from attune.analysis.engine.features import FrameFeatures, frame_features, mel_centres
 from attune.analysis.engine.result import Segment, Span
 
@@ -247,43 +246,7 @@ def spectral_shift(adult_like: np.ndarray, child_like: np.ndarray) -> tuple[floa
     return best[1], best[0]
 
 
-def background_spectrum(
-    audio: np.ndarray, speech: list[Span], limit: float = 30.0
-) -> np.ndarray | None:
-    """Mean mel power of the pauses between speech (the room's background), or None."""
-    gaps: list[Span] = []
-    previous = 0.0
-    for span in speech:
-        if span.start - previous >= 0.3:
-            gaps.append(Span(previous + 0.05, span.start - 0.05))
-        previous = span.end
-    if audio.size / SAMPLE_RATE - previous >= 0.3:
-        gaps.append(Span(previous + 0.05, audio.size / SAMPLE_RATE))
-    total, chosen = 0.0, []
-    for gap in gaps:
-        chosen.append(gap)
-        total += gap.duration
-        if total >= limit:
-            break
-    if total < 0.5:
-        return None
-    quiet = frame_features(audio, chosen, pitch=False)
-    return np.exp(quiet.mel).mean(axis=0) if quiet.mel.shape[0] else None
-
-
-def _clean_log_spectrum(mel: np.ndarray, background: np.ndarray | None) -> np.ndarray:
-    power = np.exp(mel).mean(axis=0)
-    if background is not None:  # spectral subtraction, never below a tenth of what was heard
-        power = np.maximum(power - background, power * 0.1)
-    return np.log(power + 1e-10)
-
-
-def childness(
-    blocks: _Blocks,
-    labels: np.ndarray,
-    feats: FrameFeatures,
-    background: np.ndarray | None = None,
-) -> float:
+def childness(blocks: _Blocks, labels: np.ndarray, feats: FrameFeatures) -> float:
     """Positive when voice 1 sounds more like the child than voice 0 does.
 
     Three cues vote, each capped so none decides alone: pitch (children's is higher, but
@@ -300,10 +263,7 @@ def childness(
     loud = (feats.energy > np.percentile(feats.energy, 30)) & ~np.isnan(feats.log_f0)
     m0, m1 = loud & (frame_label == 0), loud & (frame_label == 1)
     if m0.sum() > 20 and m1.sum() > 20:
-        shift, corr = spectral_shift(
-            _clean_log_spectrum(feats.mel[m0], background),
-            _clean_log_spectrum(feats.mel[m1], background),
-        )
+        shift, corr = spectral_shift(feats.mel[m0].mean(axis=0), feats.mel[m1].mean(axis=0))
         if corr > 0.5 and abs(shift) < MAX_SHIFT * 0.95:
             votes += float(np.clip(shift / 0.08, -2.5, 2.5))
     lengths = [[], []]  # type: list[list[float]]
@@ -343,7 +303,6 @@ def label_speakers(audio: np.ndarray, speech: list[Span]) -> SpeakerResult:
             ],
             single_voice=True,
         )
-    background = background_spectrum(audio, speech)
-    vote = childness(blocks, labels, feats, background)
+    vote = childness(blocks, labels, feats)
     names: tuple[str, str] = ("adult", "child") if vote >= 0 else ("child", "adult")
     return SpeakerResult(_segments(blocks, labels, names))

@@ -81,6 +81,22 @@ export class Timeline {
     this.draw();
   }
 
+  /** Suggestions from the moment finder: [{id, start, end, reason}] in seconds. Until a film
+   * has been analysed there are none, and the lane only says where they will appear. */
+  setSuggestions(suggestions) {
+    const lane = this.root.querySelector("[data-lane-suggestions]");
+    this.suggestions = suggestions.map((suggestion) => {
+      const bar = document.createElement("div");
+      bar.className = "suggestion";
+      bar.dataset.suggestionId = suggestion.id;
+      bar.title = suggestion.reason || "Suggested moment";
+      lane.append(bar);
+      return { bar, suggestion };
+    });
+    this.root.querySelector("[data-suggestions-empty]").hidden = suggestions.length > 0;
+    this.draw();
+  }
+
   setMarks(marks) {
     this.marks = marks;
     this.draw();
@@ -138,6 +154,7 @@ export class Timeline {
       this._drawThumbs();
       this._drawWave();
       this._placeBars();
+      this._placeSuggestions();
       this._placeMarks();
       this._placePlayhead();
       this._placeOverview();
@@ -282,6 +299,16 @@ export class Timeline {
       } else {
         bar.style.left = `${(left + right) / 2}px`;
       }
+    }
+  }
+
+  _placeSuggestions() {
+    for (const { bar, suggestion } of this.suggestions || []) {
+      const left = this.x(suggestion.start);
+      const right = this.x(suggestion.end);
+      bar.hidden = right < 0 || left > this.width;
+      bar.style.left = `${left}px`;
+      bar.style.width = `${Math.max(3, right - left)}px`;
     }
   }
 

@@ -462,6 +462,7 @@ function start(root) {
   // --- buttons ----------------------------------------------------------------------------------
   const buttons = {
     play: () => player.toggle(),
+    reverse: () => player.backward(),
     "back-frame": () => player.step(-1),
     "forward-frame": () => player.step(1),
     "back-second": () => player.stepSeconds(-1),
@@ -545,6 +546,7 @@ function start(root) {
   });
 
   // --- first paint ------------------------------------------------------------------------------
+  timeline.setSuggestions(data.suggestions || []);
   renderAll();
   showMarks();
   root.dataset.editorReady = "true";
