@@ -7,35 +7,11 @@ history of what was agreed, when, and when it stopped is kept whole.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("Consent records are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Consent records are append-only.")
-
-
-class AppendOnlyModel(models.Model):
-    """Written once: saving again or deleting raises, whatever the route."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError(f"{type(self).__name__} rows are written once and never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError(f"{type(self).__name__} rows are never deleted.")
+from attune.core.models import AppendOnlyModel
 
 
 class Scope(models.TextChoices):

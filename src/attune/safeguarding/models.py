@@ -6,36 +6,15 @@ They belong to the case record, not to its media, so deleting the films never to
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("Safeguarding records are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Safeguarding records are append-only.")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Safeguarding records are never changed: add an amendment.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Safeguarding records are never deleted.")
+from attune.core.models import AppendOnlyModel
 
 
 class Concern(AppendOnlyModel):
+    append_only_hint = "Add an amendment instead."
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="concerns")
     seen_or_heard = models.TextField("what was seen or heard")
