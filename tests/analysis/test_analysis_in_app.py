@@ -171,3 +171,12 @@ def test_the_editor_gets_lanes_and_suggestions(analysed_film: Film) -> None:
     assert isinstance(lanes, dict) and lanes["adult"] and lanes["child"]
     suggestions = payload["suggestions"]
     assert isinstance(suggestions, list) and suggestions[0]["rank"] == 1
+
+
+def test_destroying_media_forgets_the_timings(analysed_film: Film, owner: User) -> None:
+    first = selectors.suggestions_for_film(analysed_film)[0]
+    services.suggestion_accept(actor=owner, suggestion=first)
+    services.case_analyses_drop(analysed_film.case)
+    assert FilmAnalysis.objects.get(film=analysed_film).result == {}
+    assert list(Suggestion.objects.filter(film=analysed_film)) == [first]
+    assert selectors.suggestion_usefulness([analysed_film])["accepted"] == 1

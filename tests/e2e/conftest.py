@@ -14,6 +14,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from attune.accounts.models import User
+from tests.factories import ServiceFactory, UserFactory
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make for
 # set-up and checks are still plain synchronous calls.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -82,3 +85,15 @@ def screenshot(page: Page, tmp_path: Path, name: str) -> Path:
     except OSError:
         pass
     return path
+
+
+PASSWORD = "a-guider's-long-passphrase"
+
+
+@pytest.fixture
+def guider(transactional_db: None) -> User:
+    """A guider who signs in through the real login page with PASSWORD."""
+    service = ServiceFactory.create(name="Severn Vale EPS", slug="severn-vale")
+    return UserFactory.create(
+        service=service, email="amira@example.org", full_name="Amira Clarke", password=PASSWORD
+    )

@@ -11,20 +11,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from attune.accounts.models import User
 from attune.cases.models import Case, CaseState
-from tests.e2e.conftest import assert_accessible_basics, screenshot
-from tests.factories import ServiceFactory, UserFactory
+from tests.e2e.conftest import PASSWORD, assert_accessible_basics, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a-guider's-long-passphrase"
-
-
-@pytest.fixture
-def guider(transactional_db: None) -> User:
-    service = ServiceFactory.create(name="Severn Vale EPS", slug="severn-vale")
-    return UserFactory.create(
-        service=service, email="amira@example.org", full_name="Amira Clarke", password=PASSWORD
-    )
 
 
 def test_a_guider_opens_a_case_and_finds_it_on_the_caseload(

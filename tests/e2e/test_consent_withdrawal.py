@@ -21,20 +21,10 @@ from attune.consent.models import ConsentRecord
 from attune.films.models import Film, FilmStatus
 from attune.films.testmedia import make_film
 from attune.vault.models import VaultObject
-from tests.e2e.conftest import assert_accessible_basics, screenshot
-from tests.factories import ServiceFactory, UserFactory, make_ready_case
+from tests.e2e.conftest import PASSWORD, assert_accessible_basics, screenshot
+from tests.factories import make_ready_case
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a-guider's-long-passphrase"
-
-
-@pytest.fixture
-def guider(transactional_db: None) -> User:
-    service = ServiceFactory.create(name="Severn Vale EPS", slug="severn-vale")
-    return UserFactory.create(
-        service=service, email="amira@example.org", full_name="Amira Clarke", password=PASSWORD
-    )
 
 
 @pytest.fixture
@@ -147,6 +137,8 @@ def test_drawn_consent_then_withdrawal_deletes_the_film(
     film_path = make_film(tmp_path / "tea-time.mp4", seconds=1, width=160, height=120)
     page.locator("#film-file").set_input_files(str(film_path))
     wait_for(lambda: Film.objects.filter(case=case, status=FilmStatus.READY).exists())
+    # The uploader takes the guider to the film page once the last chunk is in.
+    page.wait_for_url(re.compile(r"/films/[0-9a-f-]+/$"))
     film = Film.objects.get(case=case)
     poster_url = f"{live_server.url}/films/{film.pk}/media/poster"
     assert page.request.get(poster_url).status == 200

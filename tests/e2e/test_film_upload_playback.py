@@ -21,21 +21,11 @@ from attune.cases import services as case_services
 from attune.cases.models import Case, CaseState
 from attune.films.models import Film, FilmStatus
 from attune.films.testmedia import make_film
-from tests.e2e.conftest import assert_accessible_basics, screenshot
-from tests.factories import ServiceFactory, UserFactory, make_ready_case
+from tests.e2e.conftest import PASSWORD, assert_accessible_basics, screenshot
+from tests.factories import make_ready_case
 from tests.films.conftest import consent_to_filming
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a-guider's-long-passphrase"
-
-
-@pytest.fixture
-def guider(transactional_db: None) -> User:
-    service = ServiceFactory.create(name="Severn Vale EPS", slug="severn-vale")
-    return UserFactory.create(
-        service=service, email="amira@example.org", full_name="Amira Clarke", password=PASSWORD
-    )
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from attune.accounts.models import User
 from attune.analysis.engine import AnalysisResult, analyse, reanalyse_with_labels
 from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis, Suggestion
 from attune.audit.services import audit_record
+from attune.cases.models import Case
 from attune.core.errors import PermissionDenied, ServiceError
 from attune.films.models import Film, FilmStatus
 from attune.vault.services import MediaGone, object_decrypt_to
@@ -294,3 +295,12 @@ def analyses_recover_stale(max_age: timedelta = timedelta(hours=2)) -> int:
         failure_reason="The analysis was interrupted. Ask for it again from the film's page.",
         finished_at=timezone.now(),
     )
+
+
+def case_analyses_drop(case: Case) -> int:
+    """When a case's media is destroyed: forget the speech and face timings of its films and
+    their open suggestions. Decided suggestions stay (with their decision) so a service can
+    still count how useful suggestions were."""
+    Suggestion.objects.filter(film__case=case, decision=Decision.OPEN).delete()
+    Suggestion.objects.filter(film__case=case).update(current=False)
+    return FilmAnalysis.objects.filter(film__case=case).update(result={}, labels={})

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import io
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -336,6 +338,54 @@ def _x264_stream(
     return stream
 
 
+def _decoded(
+    container: InputContainer, video: VideoStream, rate: Fraction, start: int, end: int
+) -> Iterator[VideoFrame]:
+    """The frames ``[start, end)``, decoded on a thread of their own.
+
+    PyAV lets go of the GIL while FFmpeg decodes and encodes, so decoding the next pictures
+    while x264 encodes the last ones keeps both busy, as ffmpeg's own pipeline does.
+    """
+    frames: queue.Queue[VideoFrame | BaseException | None] = queue.Queue(maxsize=8)
+    stop = threading.Event()
+
+    def put(item: VideoFrame | BaseException | None) -> bool:
+        while not stop.is_set():
+            try:
+                frames.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def decode() -> None:
+        last = -1
+        try:
+            for index, frame in _frames_from(container, video, rate, start):
+                if index >= end:
+                    break
+                if index < start or index == last:
+                    continue
+                last = index
+                if not put(frame):
+                    return
+        except BaseException as exc:  # handed to the consumer, which raises it
+            put(exc)
+            return
+        put(None)
+
+    worker = threading.Thread(target=decode, name="clip-decode", daemon=True)
+    worker.start()
+    try:
+        while (item := frames.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
 def _encode_frames(
     container: InputContainer,
     video: VideoStream,
@@ -347,14 +397,8 @@ def _encode_frames(
     report: Progress,
 ) -> int:
     written = 0
-    last = -1
     total = end - start
-    for index, frame in _frames_from(container, video, rate, start):
-        if index >= end:
-            break
-        if index < start or index == last:
-            continue
-        last = index
+    for frame in _decoded(container, video, rate, start, end):
         if frame.format.name != "yuv420p":
             frame = frame.reformat(format="yuv420p")
         frame.pts = written

@@ -1,7 +1,7 @@
 """Faces at about five pictures a second: who is in view, smiles, and the two people turned
 towards each other.
 
-A full face search (MTCNN) runs about once a second; in between, each face is looked for again
+A full face search (MTCNN) runs every two seconds; in between, each face is looked for again
 near where it was, which costs a fraction of a full search.  Faces are followed as "left" and
 "right" (the picture cannot tell adult from child by itself).  From the five landmarks:
 
@@ -26,7 +26,7 @@ import numpy as np
 from attune.analysis.engine.mtcnn import Face, FaceDetector, track
 from attune.analysis.engine.result import Span
 
-FULL_SCAN_EVERY = 1.0
+FULL_SCAN_EVERY = 2.0
 RESCAN_AFTER = 0.4
 MERGE_GAP = 0.5
 MIN_RUN = 0.35
