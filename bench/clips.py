@@ -197,7 +197,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="attune-bench-clips-") as tmp:
         scratch = Path(tmp)
         throwaway_attune(scratch / "data")
-        from attune.moments import services
+        from attune.moments import rendering, services
         from attune.moments.models import MomentKind, Render, RenderStatus
         from attune.moments.selectors import film_frame_count
         from attune.vault.services import object_read_all
@@ -232,7 +232,7 @@ def main() -> None:
             for which in order:
                 started, cpu = time.perf_counter(), cpu_seconds()
                 if which == "ours":
-                    services.render_run(str(render.pk))
+                    rendering.render_run(str(render.pk))
                     ours += time.perf_counter() - started
                     ours_cpu += cpu_seconds()[0] - cpu[0]
                 else:

@@ -18,7 +18,7 @@ from attune.audit.models import AuditEvent
 from attune.films import processing
 from attune.films import services as film_services
 from attune.films.models import Film, FilmStatus
-from attune.moments import services
+from attune.moments import rendering, services
 from attune.moments.models import Moment, MomentKind, Render, RenderStatus
 from attune.moments.testmedia import read_counter
 from attune.vault.models import ObjectKind
@@ -95,7 +95,7 @@ def test_asking_twice_gives_the_same_render(run_on_commit: Run, film: Film) -> N
 
     assert first.pk == second.pk
     assert first.method == "copy"  # key frame to key frame
-    services.render_run(str(first.pk))  # a second run of the task does nothing
+    rendering.render_run(str(first.pk))  # a second run of the task does nothing
     assert Render.objects.get().status == RenderStatus.READY
 
 

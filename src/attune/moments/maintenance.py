@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from attune.core.worker import on_worker_startup, periodic
-from attune.moments import services
+from attune.moments import rendering
 
 
 @on_worker_startup
 @periodic(seconds=60)
 def moments_maintenance() -> None:
-    services.renders_recover_stale()
+    rendering.renders_recover_stale()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from attune.moments import services
+from attune.moments import rendering
 
 
 @task()
 def render_moment(render_id: str) -> None:
-    services.render_run(render_id)
+    rendering.render_run(render_id)

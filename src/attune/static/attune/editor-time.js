@@ -42,8 +42,9 @@ export function formatSeconds(seconds, { fraction = false } = {}) {
 }
 
 export function formatLength(seconds) {
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  // No-break spaces keep a length on one line.
+  if (seconds < 60) return `${seconds.toFixed(1)}\u00a0s`;
   const m = Math.floor(seconds / 60);
   const s = Math.round(seconds - m * 60);
-  return `${m} min ${String(s).padStart(2, "0")} s`;
+  return `${m}\u00a0min ${String(s).padStart(2, "0")}\u00a0s`;
 }
