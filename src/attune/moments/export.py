@@ -39,6 +39,7 @@ from av.container import InputContainer, OutputContainer
 from av.packet import Packet
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
+from PIL import Image
 
 from attune.moments.timecode import frame_at, frame_start
 
@@ -416,6 +417,25 @@ def _encode_frames(
 # --- stills --------------------------------------------------------------------------------------
 
 
+# FFmpeg's numbers for the colour matrices a film may declare (AVColorSpace).
+_BT709, _UNSPECIFIED, _BT470BG, _SMPTE170M = 1, 2, 5, 6
+
+
+def _picture(frame: VideoFrame) -> Image.Image:
+    """The frame as RGB, converted with the colour matrix a browser would use to show it: the
+    one the film declares, or for an undeclared one BT.709 in HD and BT.601 below."""
+    space = frame.colorspace
+    if space == _UNSPECIFIED:
+        matrix: str | None = "ITU709" if frame.height >= 720 else "ITU601"
+    elif space == _BT709:
+        matrix = "ITU709"
+    elif space in (_BT470BG, _SMPTE170M):
+        matrix = "ITU601"
+    else:
+        matrix = None
+    return frame.reformat(format="rgb24", src_colorspace=matrix).to_image()
+
+
 def export_still(
     source: Source,
     *,
@@ -437,7 +457,7 @@ def export_still(
                     break
             if chosen is None:
                 raise ExportError("That frame is not in the film.")
-            image = chosen.to_image()
+            image = _picture(chosen)
         except av.FFmpegError as exc:
             raise ExportError(f"The still could not be made: {exc}") from exc
     if png is not None:
