@@ -31,7 +31,7 @@ COUNTED: list[type[Model]] = [
 
 def demo(*args: str) -> str:
     out = StringIO()
-    call_command("demo", *args, stdout=out)
+    call_command("demo", "--no-film", *args, stdout=out)
     return out.getvalue()
 
 

@@ -156,7 +156,7 @@ def _attune(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     bool(os.environ.get("DATABASE_URL")), reason="drives the embedded SQLite database"
 )
 def test_attune_audit_verify_exit_codes(tmp_path: Path) -> None:
-    for step in (("migrate", "--noinput", "-v0"), ("demo", "--quiet")):
+    for step in (("migrate", "--noinput", "-v0"), ("demo", "--quiet", "--no-film")):
         done = _attune(tmp_path, *step)
         assert done.returncode == 0, done.stderr
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +14,9 @@ from django.utils import timezone
 from attune.accounts.models import Service, SupervisionLink, User
 from attune.cases import services as cases
 from attune.cases.models import Adult, AdultKind, Case, CaseState, Setting
+
+if TYPE_CHECKING:
+    from attune.films.models import Film
 
 DEMO_PASSWORD = "attune-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 DEMO_SERVICE_SLUG = "demo"
@@ -255,3 +261,29 @@ def seed_demo(password: str | None = None) -> tuple[Service, list[tuple[DemoPers
     if not Case.objects.filter(service=service).exists():
         _seed_cases(guider, trainee)
     return service, people, created
+
+
+def seed_demo_film() -> Film | None:
+    """Give the demo's in-cycles case a generated film (a short dialogue when espeak-ng is on the
+    machine, otherwise a test pattern with speech-like sound). The worker processes and analyses
+    it like any upload. Returns None when the film is already there."""
+    from attune.analysis import testmedia as dialogue
+    from attune.films import testmedia
+    from attune.films.models import Film
+    from attune.films.services import film_import
+
+    case = (
+        Case.objects.filter(service__slug=DEMO_SERVICE_SLUG, state=CaseState.IN_CYCLES)
+        .select_related("guider")
+        .order_by("created_at")
+        .first()
+    )
+    if case is None or Film.objects.filter(case=case).exists():
+        return None
+    with tempfile.TemporaryDirectory(prefix="attune-demo-") as tmp:
+        path = Path(tmp) / "library-reading.mp4"
+        if dialogue.espeak_available():
+            dialogue.make_dialogue_film(path, seed=7, seconds=45, width=640, height=360)
+        else:
+            testmedia.make_film(path, seconds=30, width=640, height=360, speech_like_audio=True)
+        return film_import(actor=case.guider, case=case, cycle=case.cycles.get(number=1), path=path)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from attune.core.demo import DEMO_PASSWORD, seed_demo
+from attune.core.demo import DEMO_PASSWORD, seed_demo, seed_demo_film
 
 
 class Command(BaseCommand):
@@ -13,9 +13,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", help="Give every demo person this password.")
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument("--no-film", action="store_true", help="Do not generate the demo film.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         service, people, created = seed_demo(password=options.get("password"))
+        film = None if options["no_film"] else seed_demo_film()
         if options["quiet"]:
             return
         self.stdout.write(
@@ -24,3 +26,8 @@ class Command(BaseCommand):
         password = options.get("password") or DEMO_PASSWORD
         for spec, _user in people:
             self.stdout.write(f"  {spec.role:<15} {spec.email:<26} password: {password}")
+        if film is not None:
+            self.stdout.write(
+                f"Generated a demo film for {film.case.reference}; the worker processes and "
+                "analyses it once Attune is running."
+            )
