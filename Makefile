@@ -45,7 +45,7 @@ test-postgres: install
 	else echo "PostgreSQL is not reachable on 127.0.0.1:5432: skipping the PostgreSQL run"; fi
 
 test-e2e: install
-	ATTUNE_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -m e2e -q
+	ATTUNE_DATA_DIR=$$(mktemp -d) ATTUNE_TEST_SQLITE_FILE=1 $(BIN)/pytest -m e2e -q
 
 test: lint typecheck test-sqlite test-postgres test-e2e
 

@@ -144,6 +144,10 @@ else:
             },
         }
     }
+    if env_bool("ATTUNE_TEST_SQLITE_FILE", False):
+        # Browser tests: the live server's threads each need their own connection, which an
+        # in-memory test database cannot give them.
+        DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth ----------------------------------------------------------------------------------------
