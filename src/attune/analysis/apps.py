@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AnalysisConfig(AppConfig):
     name = "attune.analysis"
     label = "analysis"
+
+    def ready(self) -> None:
+        from attune.analysis import maintenance  # noqa: F401 (registers worker upkeep)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from attune.accounts.models import Service, User
+from attune.analysis.services import case_analyses_drop
 from attune.audit.services import audit_record
 from attune.cases.models import Adult, Case, CaseState
 from attune.cases.services import _require_guider
@@ -457,6 +458,8 @@ def media_deletion_run(*, deletion_id: int, now: datetime | None = None) -> Dele
         if deletion.locked_at is None:
             deletion.locked_at = now
         receipt = case_media_destroy(case=case, reason=_receipt_reason(deletion), actor=actor)
+        # Speech and face timings were read from the films: they go with them.
+        case_analyses_drop(case)
         # Whatever else was waiting for this case's media is done too: there is nothing left.
         others = list(
             MediaDeletion.objects.select_for_update()
