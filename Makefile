@@ -51,6 +51,10 @@ test: lint typecheck test-sqlite test-postgres test-e2e
 
 bench: install
 	$(BIN)/python bench/films.py --quick
+	$(BIN)/python bench/clips.py --quick
+	$(BIN)/python bench/editor.py --quick
+	$(BIN)/python bench/analysis_speed.py --quick
+	$(BIN)/python bench/analysis_quality.py --quick
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache
