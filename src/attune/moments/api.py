@@ -60,6 +60,7 @@ class MomentOut(Schema):
     notes: str
     question: str
     focus: Focus | None
+    for_training: bool
     edit_position: int | None
     warnings: list[str]
     renders: list[RenderOut]
@@ -113,6 +114,9 @@ class MomentPatch(Schema):
     notes: Text | None = None
     question: Text | None = None
     focus: Focus | None = Field(None, description="Send null to clear it.")
+    for_training: bool | None = Field(
+        None, description="Mark for training use (needs every adult's training consent)."
+    )
 
 
 class EditIn(Schema):

@@ -75,6 +75,10 @@ class Moment(models.Model):
     notes = models.TextField(blank=True, help_text="The guider's own notes.")
     question = models.TextField(blank=True, help_text="A question to ask in the shared review.")
     focus = models.CharField(max_length=8, choices=Focus.choices, blank=True)
+    for_training = models.BooleanField(
+        default=False,
+        help_text="Marked for use in training or teaching (needs every adult's training consent).",
+    )
     #: Place in the cycle's edit (0 first); null when the moment is not in the edit.
     edit_position = models.PositiveSmallIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(

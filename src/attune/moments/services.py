@@ -17,6 +17,7 @@ from django.db import transaction
 from attune.accounts.models import Service, User
 from attune.audit.services import audit_record
 from attune.cases.models import Case, CaseState, Cycle
+from attune.consent.selectors import consent_allows_training
 from attune.core.errors import PermissionDenied, ServiceError
 from attune.films.models import Film, FilmStatus
 from attune.moments import rendering, selectors
@@ -288,7 +289,16 @@ def moment_create(
     return moment
 
 
-UPDATABLE = {"start_frame", "end_frame", "principles", "behaviours", "notes", "question", "focus"}
+UPDATABLE = {
+    "start_frame",
+    "end_frame",
+    "principles",
+    "behaviours",
+    "notes",
+    "question",
+    "focus",
+    "for_training",
+}
 
 
 def moment_update(*, actor: User, moment: Moment, **changes: Any) -> Moment:
@@ -321,6 +331,15 @@ def moment_update(*, actor: User, moment: Moment, **changes: Any) -> Moment:
             if focus != moment.focus:
                 moment.focus = focus
                 changed.append("focus")
+        if "for_training" in changes and bool(changes["for_training"]) != moment.for_training:
+            if changes["for_training"] and not consent_allows_training(film.case):
+                raise ServiceError(
+                    "A moment can be marked for training only when every adult on the case has "
+                    "agreed to training use.",
+                    field="for_training",
+                )
+            moment.for_training = bool(changes["for_training"])
+            changed.append("for_training")
         if "principles" in changes or "behaviours" in changes:
             principle_ids = changes.get("principles")
             behaviour_ids = changes.get("behaviours")
