@@ -190,6 +190,23 @@ TIMELINE_LABELS = {
     "safeguarding.concern_recorded": "Safeguarding concern recorded",
     "safeguarding.amended": "Safeguarding concern amended",
     "subject_access.exported": "Subject access export made",
+    "film.upload_started": "Film upload started",
+    "film.uploaded": "Film uploaded",
+    "film.ready": "Film ready to watch",
+    "film.failed": "Film could not be processed",
+    "film.retried": "Film processing retried",
+    "film.requeued": "Film processing restarted",
+    "film.upload_expired": "Unfinished film upload removed",
+    "film.analysed": "Moment finder ran",
+    "film.speakers_relabelled": "Speakers relabelled",
+    "moment.created": "Moment marked",
+    "moment.updated": "Moment changed",
+    "moment.deleted": "Moment removed",
+    "edit.updated": "The edit changed",
+    "render.ready": "Clip or still rendered",
+    "render.downloaded": "Clip or still downloaded",
+    "suggestion.accepted": "Suggestion accepted",
+    "suggestion.rejected": "Suggestion rejected",
 }
 
 
@@ -207,7 +224,7 @@ def case_timeline(case: Case, *, limit: int = 50) -> list[TimelineEntry]:
 
     events = (
         AuditEvent.objects.filter(case=case)
-        .exclude(action__in=["case.viewed", "safeguarding.viewed"])
+        .exclude(action__endswith=".viewed")
         .select_related("actor")
         .order_by("-seq")[:limit]
     )
