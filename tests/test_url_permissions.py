@@ -37,6 +37,8 @@ from django.utils import timezone
 
 from attune.accounts.models import ApiToken, Service, SupervisionLink, User
 from attune.accounts.services import api_token_create
+from attune.analysis.engine import AnalysisResult, Segment, recompute
+from attune.analysis.models import AnalysisStatus, FilmAnalysis, Suggestion
 from attune.cases import services as case_services
 from attune.cases.models import Case, CaseState, HelpingQuestion
 from attune.consent.models import Scope, SignatureMethod
@@ -76,6 +78,7 @@ CASE_PARAMS = {
     "moment_id",
     "cycle_id",
     "render_id",
+    "suggestion_id",
 }
 
 # Case-scoped routes a read-only person may open with GET: page URL names, and API operations
@@ -157,6 +160,11 @@ API_BODIES: dict[str, Callable[[World], Any]] = {
     "DELETE /api/moments/{moment_id}": lambda w: None,
     "POST /api/moments/{moment_id}/render": lambda w: None,
     "PUT /api/cycles/{cycle_id}/edit": lambda w: {"moment_ids": [w.value("moment_id")]},
+    "POST /api/suggestions/{suggestion_id}/accept": lambda w: None,
+    "POST /api/suggestions/{suggestion_id}/reject": lambda w: {"reason": "Off camera."},
+    "POST /api/suggestions/{suggestion_id}/reopen": lambda w: None,
+    "POST /api/films/{film_id}/speakers": lambda w: {"action": "swap"},
+    "POST /api/films/{film_id}/analysis": lambda w: None,
     "POST /api/cases/{reference}/consents": lambda w: {
         "adult": w.question.adult_id,
         "scopes": ["filming", "supervision", "training", "stills"],
@@ -286,6 +294,32 @@ def _render(film: Film) -> Render:
     )
 
 
+def _suggestion(film: Film) -> Suggestion:
+    """An analysis of the world's film with one suggestion, stored directly."""
+    found = Suggestion.objects.filter(film=film).first()
+    if found:
+        return found
+    result = recompute(
+        AnalysisResult(
+            duration=4.0,
+            speech=[Segment(0.2, 1.0, "child"), Segment(1.4, 2.2, "adult")],
+        )
+    )
+    analysis = FilmAnalysis.objects.create(
+        film=film, status=AnalysisStatus.DONE, progress=1.0, result=result.to_dict()
+    )
+    return Suggestion.objects.create(
+        film=film,
+        analysis=analysis,
+        rank=1,
+        start=0.0,
+        end=2.5,
+        score=0.7,
+        principles=["Receiving initiatives"],
+        reason="The child started talking at 00:00; you responded after 0.4 s.",
+    )
+
+
 @dataclass
 class World:
     case: Case
@@ -314,6 +348,7 @@ class World:
             "moment_id": lambda: _moment(self.film).pk,
             "cycle_id": lambda: self.film.cycle_id,
             "render_id": lambda: _render(self.film).pk,
+            "suggestion_id": lambda: _suggestion(self.film).pk,
             "fmt": lambda: "mp4",
         }
         if param not in values:

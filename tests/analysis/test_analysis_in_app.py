@@ -17,7 +17,7 @@ from attune.cases import services as case_services
 from attune.cases.models import Case, CaseState
 from attune.consent.models import Scope, SignatureMethod
 from attune.consent.services import consent_record
-from attune.core.errors import PermissionDenied
+from attune.core.errors import PermissionDenied, ServiceError
 from attune.films.models import Film, FilmStatus
 from attune.vault.models import ObjectKind
 from attune.vault.services import object_store_path
@@ -99,18 +99,17 @@ def test_no_media_access_means_no_suggestions(
     assert client_for(None).get(url).status_code == 401
 
 
-def test_accepting_gives_moment_fields_and_is_kept(analysed_film: Film, owner: User) -> None:
+def test_accepting_is_kept_and_counted(analysed_film: Film, owner: User, colleague: User) -> None:
     suggestion = selectors.suggestions_for_film(analysed_film)[0]
-    fields = services.suggestion_accept(actor=owner, suggestion=suggestion)
-    assert fields["film_id"] == analysed_film.pk
-    assert fields["kind"] == "clip"
-    assert fields["start"] == pytest.approx(suggestion.start, abs=0.01)
-    assert fields["principles"] == suggestion.principles
-    assert fields["note"] == suggestion.reason
-    assert fields["start_frame"] < fields["end_frame"]
-    suggestion.refresh_from_db()
-    assert suggestion.decision == Decision.ACCEPTED and suggestion.decided_by == owner
-    assert selectors.suggestion_usefulness([analysed_film])["accepted"] == 1
+    with pytest.raises(PermissionDenied):
+        services.suggestion_accept(actor=colleague, suggestion=suggestion)
+    accepted = services.suggestion_accept(actor=owner, suggestion=suggestion)
+    assert accepted.decision == Decision.ACCEPTED and accepted.decided_by == owner
+    assert selectors.suggestion_usefulness([analysed_film]) == {
+        "accepted": 1,
+        "rejected": 0,
+        "open": len(selectors.suggestions_for_film(analysed_film)) - 1,
+    }
 
 
 def test_rejecting_keeps_the_reason(analysed_film: Film, owner: User, colleague: User) -> None:
@@ -136,10 +135,34 @@ def test_relabelling_recomputes_and_keeps_decisions(analysed_film: Film, owner: 
     assert [s["speaker"] for s in after.result["speech"]] == [
         "child" if s["speaker"] == "adult" else "adult" for s in before["speech"]
     ]
-    assert after.labels == {"adult": "child", "child": "adult"}
+    assert after.labels["changes"] == [{"adult": "child", "child": "adult"}]
     kept = Suggestion.objects.get(pk=first.pk)
     assert kept.decision == Decision.ACCEPTED and kept.current is False
     assert all(s.decision == Decision.OPEN for s in selectors.suggestions_for_film(analysed_film))
+
+
+def test_one_stretch_relabelled_then_everything_undone(analysed_film: Film, owner: User) -> None:
+    original = FilmAnalysis.objects.get(film=analysed_film).result
+    first_child = next(i for i, s in enumerate(original["speech"]) if s["speaker"] == "child")
+    services.analysis_relabel_segment(
+        actor=owner, film=analysed_film, segment=first_child, speaker="adult"
+    )
+    changed = FilmAnalysis.objects.get(film=analysed_film).result
+    assert sum(s["speaker"] == "child" for s in changed["speech"]) == (
+        sum(s["speaker"] == "child" for s in original["speech"]) - 1
+    )
+    with pytest.raises(ServiceError):
+        services.analysis_relabel_segment(
+            actor=owner, film=analysed_film, segment=len(original["speech"]) + 5, speaker="adult"
+        )
+    services.analysis_relabel(actor=owner, film=analysed_film, label_map={"child": "adult"})
+    assert FilmAnalysis.objects.get(film=analysed_film).result["responses"] == []
+    services.analysis_relabel_reset(actor=owner, film=analysed_film)
+    reset = FilmAnalysis.objects.get(film=analysed_film)
+    assert reset.result["speech"] == original["speech"]
+    assert reset.result["responses"] == original["responses"]
+    assert reset.labels == {}
+    assert selectors.editor_payload(analysed_film)["relabelled"] is False
 
 
 def test_enqueue_only_for_ready_films(case: Case, clean_dialogue: AnalysedDialogue) -> None:

@@ -1,17 +1,31 @@
-"""``GET /api/films/{film_id}/suggestions``: the analysis' state, notes and suggestions."""
+"""The moment finder over the API: a film's analysis (lanes and suggestions), the guider's
+decisions on suggestions, speaker relabelling and asking for the analysis again.
+
+Accepting a suggestion makes a moment, so it lives with the moments:
+``POST /api/suggestions/{id}/accept``."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from attune.accounts.models import User
-from attune.analysis import selectors
+from attune.analysis import selectors, services
+from attune.analysis.models import Suggestion
+from attune.core.errors import ServiceError
+from attune.films.selectors import film_for_user
 
 router = Router(tags=["analysis"])
+
+Speaker = Literal["adult", "child"]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
 
 
 class SuggestionOut(Schema):
@@ -22,33 +36,115 @@ class SuggestionOut(Schema):
     score: float
     principles: list[str]
     reason: str
-    decision: str
+    kind: str
+    decision: str  # "open", "accepted", "rejected"
     reject_reason: str
     moment_id: uuid.UUID | None
 
 
-class SuggestionsOut(Schema):
+class LanesOut(Schema):
+    adult: list[list[float]] = Field(..., description="[start, end, speech index] in seconds.")
+    child: list[list[float]] = Field(..., description="[start, end, speech index] in seconds.")
+    smiles: list[list[float]] = Field(..., description="[start, end] in seconds.")
+    facing: list[list[float]] = Field(..., description="Both faces turned to each other.")
+
+
+class AnalysisOut(Schema):
     film_id: uuid.UUID
     status: str  # "not_started", "queued", "running", "done", "failed"
     progress: float
     notes: list[str]
     failure_reason: str
+    relabelled: bool
+    lanes: LanesOut
     suggestions: list[SuggestionOut]
+
+
+class RejectIn(Schema):
+    reason: Annotated[str, Field(max_length=2000)] = ""
+
+
+class SpeakersIn(Schema):
+    action: Literal["swap", "merge", "segment", "reset"] = Field(
+        ...,
+        description=(
+            "swap: adult and child change places; merge: all speech to `speaker`; segment: "
+            "speech number `segment` to `speaker`; reset: back to what the analysis heard."
+        ),
+    )
+    speaker: Speaker | None = None
+    segment: Annotated[int, Field(ge=0)] | None = None
 
 
 @router.get(
     "/films/{film_id}/suggestions",
-    response=SuggestionsOut,
-    summary="The moment finder's suggestions for a film, best first",
+    response=AnalysisOut,
+    summary="The moment finder's lanes and suggestions for a film, best first",
 )
-def film_suggestions(request: HttpRequest, film_id: uuid.UUID) -> dict[str, Any]:
-    user: User = request.user  # type: ignore[assignment]
-    film, analysis = selectors.analysis_for_user(user, film_id)
-    return {
-        "film_id": film.pk,
-        "status": analysis.status if analysis is not None else "not_started",
-        "progress": analysis.progress if analysis is not None else 0.0,
-        "notes": analysis.notes if analysis is not None else [],
-        "failure_reason": analysis.failure_reason if analysis is not None else "",
-        "suggestions": selectors.suggestions_for_film(film),
-    }
+def film_suggestions(request: HttpRequest, film_id: uuid.UUID) -> dict[str, object]:
+    film, _ = selectors.analysis_for_user(_user(request), film_id)
+    return selectors.editor_payload(film)
+
+
+@router.post(
+    "/films/{film_id}/analysis",
+    response={202: AnalysisOut},
+    summary="Analyse the film again (after a failure, or to start afresh)",
+)
+def film_reanalyse(request: HttpRequest, film_id: uuid.UUID) -> Status:
+    film, _ = film_for_user(_user(request), film_id)
+    services.analysis_retry(actor=_user(request), film=film)
+    return Status(202, selectors.editor_payload(film))
+
+
+@router.post(
+    "/films/{film_id}/speakers",
+    response=AnalysisOut,
+    summary="Swap or merge the speakers, or give one stretch of speech to the other speaker",
+)
+def film_speakers(request: HttpRequest, film_id: uuid.UUID, payload: SpeakersIn) -> Any:
+    film, _ = film_for_user(_user(request), film_id)
+    actor = _user(request)
+    if payload.action == "swap":
+        services.analysis_relabel(actor=actor, film=film, label_map=services.SWAP)
+    elif payload.action == "reset":
+        services.analysis_relabel_reset(actor=actor, film=film)
+    elif payload.speaker is None:
+        raise ServiceError("Say which speaker: adult or child.", field="speaker")
+    elif payload.action == "merge":
+        services.analysis_relabel(
+            actor=actor,
+            film=film,
+            label_map={"adult": payload.speaker, "child": payload.speaker},
+        )
+    elif payload.segment is None:
+        raise ServiceError("Say which stretch of speech.", field="segment")
+    else:
+        services.analysis_relabel_segment(
+            actor=actor, film=film, segment=payload.segment, speaker=payload.speaker
+        )
+    return selectors.editor_payload(film)
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/reject",
+    response=SuggestionOut,
+    summary="Reject a suggestion, with a reason if you like",
+)
+def reject_suggestion(
+    request: HttpRequest, suggestion_id: uuid.UUID, payload: RejectIn
+) -> Suggestion:
+    suggestion = selectors.suggestion_for_user(_user(request), suggestion_id)
+    return services.suggestion_reject(
+        actor=_user(request), suggestion=suggestion, reason=payload.reason
+    )
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/reopen",
+    response=SuggestionOut,
+    summary="Undo an accept or a reject (a moment made from it stays until you delete it)",
+)
+def reopen_suggestion(request: HttpRequest, suggestion_id: uuid.UUID) -> Suggestion:
+    suggestion = selectors.suggestion_for_user(_user(request), suggestion_id)
+    return services.suggestion_reopen(actor=_user(request), suggestion=suggestion)

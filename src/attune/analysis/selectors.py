@@ -53,32 +53,47 @@ def suggestion_usefulness(films: list[Film] | None = None) -> dict[str, int]:
     return {k: int(v or 0) for k, v in counts.items()}
 
 
+def _suggestion_fields(s: Suggestion) -> dict[str, object]:
+    return {
+        "id": str(s.pk),
+        "rank": s.rank,
+        "start": s.start,
+        "end": s.end,
+        "score": s.score,
+        "principles": list(s.principles),
+        "reason": s.reason,
+        "kind": s.kind,
+        "decision": s.decision,
+        "reject_reason": s.reject_reason,
+        "moment_id": str(s.moment_id) if s.moment_id else None,
+    }
+
+
 def editor_payload(film: Film) -> dict[str, object]:
-    """What the editor shows for a film the user may see: the analysis state, its notes, the
-    lanes (adult speech, child speech, smiles) and the current suggestions, best first."""
+    """What the editor (and ``GET /api/films/{id}/suggestions``) shows for a film the user may
+    see: the analysis state, its notes, the lanes and the current suggestions, best first.
+
+    Lanes are ``[start, end]`` in seconds; speech entries carry a third item, their index in
+    the analysis' speech list, which is how the guider relabels one stretch of speech."""
     analysis = FilmAnalysis.objects.filter(film=film).first()
     result = analysis.result if analysis is not None and isinstance(analysis.result, dict) else {}
     speech = result.get("speech", [])
     return {
+        "film_id": str(film.pk),
         "status": analysis.status if analysis is not None else "not_started",
         "progress": analysis.progress if analysis is not None else 0.0,
+        "failure_reason": analysis.failure_reason if analysis is not None else "",
         "notes": list(result.get("notes", [])),
+        "relabelled": bool(analysis is not None and analysis.labels),
         "lanes": {
-            "adult": [[s["start"], s["end"]] for s in speech if s["speaker"] == "adult"],
-            "child": [[s["start"], s["end"]] for s in speech if s["speaker"] == "child"],
+            "adult": [
+                [s["start"], s["end"], i] for i, s in enumerate(speech) if s["speaker"] == "adult"
+            ],
+            "child": [
+                [s["start"], s["end"], i] for i, s in enumerate(speech) if s["speaker"] == "child"
+            ],
             "smiles": [[s["start"], s["end"]] for s in result.get("smiles", [])],
+            "facing": [[s["start"], s["end"]] for s in result.get("facing", [])],
         },
-        "suggestions": [
-            {
-                "id": str(s.pk),
-                "rank": s.rank,
-                "start": s.start,
-                "end": s.end,
-                "score": s.score,
-                "principles": list(s.principles),
-                "reason": s.reason,
-                "decision": s.decision,
-            }
-            for s in suggestions_for_film(film)
-        ],
+        "suggestions": [_suggestion_fields(s) for s in suggestions_for_film(film)],
     }

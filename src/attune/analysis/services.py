@@ -8,7 +8,6 @@ in a private scratch dir that is removed in ``finally``.
 from __future__ import annotations
 
 import logging
-import math
 import shutil
 import uuid
 from collections.abc import Mapping, Sequence
@@ -26,7 +25,8 @@ from attune.analysis.engine import AnalysisResult, analyse, reanalyse_with_label
 from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis, Suggestion
 from attune.audit.services import audit_record
 from attune.cases.models import Case
-from attune.core.errors import PermissionDenied, ServiceError
+from attune.consent.selectors import MediaState, media_state
+from attune.core.errors import PermissionDenied, ServiceError, TransitionRefused
 from attune.films.models import Film, FilmStatus
 from attune.vault.services import MediaGone, object_decrypt_to
 
@@ -167,12 +167,9 @@ def _require_guider(actor: User, film: Film) -> None:
         raise PermissionDenied("Only the case's guider can decide on suggestions.")
 
 
-def suggestion_accept(
-    *, actor: User, suggestion: Suggestion, moment_id: Any = None
-) -> dict[str, Any]:
-    """Accept a suggestion; return the fields of the moment to make from it.
-
-    The moments app makes the moment (and may pass its id back with ``suggestion_link``)."""
+def suggestion_accept(*, actor: User, suggestion: Suggestion, moment_id: Any = None) -> Suggestion:
+    """Record that the guider accepted a suggestion. The moments app makes the moment from it
+    (``attune.moments.services.moment_from_suggestion``) and links it back."""
     film = suggestion.film
     _require_guider(actor, film)
     with transaction.atomic():
@@ -193,18 +190,7 @@ def suggestion_accept(
             details={"film": str(film.pk), "start": locked.start, "end": locked.end},
         )
     suggestion.refresh_from_db()
-    fps = film.fps or 25.0
-    return {
-        "film_id": film.pk,
-        "kind": "clip",
-        "start": round(suggestion.start, 2),
-        "end": round(suggestion.end, 2),
-        "start_frame": max(0, math.floor(suggestion.start * fps)),
-        "end_frame": max(1, math.ceil(suggestion.end * fps)),
-        "principles": list(suggestion.principles),
-        "note": suggestion.reason,
-        "suggestion_id": suggestion.pk,
-    }
+    return suggestion
 
 
 def suggestion_link(*, actor: User, suggestion: Suggestion, moment_id: Any) -> None:
@@ -246,34 +232,77 @@ def suggestion_reopen(*, actor: User, suggestion: Suggestion) -> Suggestion:
     return suggestion
 
 
+SWAP = {"adult": "child", "child": "adult"}
+
+
 def analysis_relabel(
     *, actor: User, film: Film, label_map: Mapping[str, str] | Sequence[str]
 ) -> FilmAnalysis:
     """The guider swaps or merges speakers (or relabels segments): turns, responses and
-    suggestions are recomputed from the new labels, without decoding the film again."""
+    suggestions are recomputed from the new labels, without decoding the film again.
+
+    The speech as the analysis first heard it is kept, so ``analysis_relabel_reset`` can
+    undo every relabelling at once."""
     _require_guider(actor, film)
     with transaction.atomic():
         job = FilmAnalysis.objects.select_for_update().filter(film=film).first()
-        if job is None or job.status != AnalysisStatus.DONE:
+        if job is None or job.status != AnalysisStatus.DONE or not job.result:
             raise ServiceError("The film has not been analysed yet.")
         try:
             result = reanalyse_with_labels(job.result, label_map)
         except ValueError as exc:
             raise ServiceError(str(exc), field="labels") from exc
-        _replace_suggestions(job, result)
-        job.result = result.to_dict()
-        job.labels = (
+        labels = dict(job.labels or {})
+        labels.setdefault("original_speech", job.result.get("speech", []))
+        labels.setdefault("changes", []).append(
             dict(label_map) if isinstance(label_map, Mapping) else {"segments": list(label_map)}
         )
-        job.save(update_fields=["result", "labels"])
-        audit_record(
-            actor=actor,
-            action="film.speakers_relabelled",
-            case=film.case,
-            obj=film,
-            details={"suggestions": len(result.suggestions)},
-        )
+        _relabelled(actor, job, result, labels)
     return job
+
+
+def analysis_relabel_segment(
+    *, actor: User, film: Film, segment: int, speaker: str
+) -> FilmAnalysis:
+    """Give one stretch of speech (by its index in the analysis' speech) to the other speaker."""
+    job = FilmAnalysis.objects.filter(film=film).first()
+    speech = (job.result or {}).get("speech", []) if job is not None else []
+    if not 0 <= segment < len(speech):
+        raise ServiceError("There is no such stretch of speech.", field="segment")
+    labels = [s["speaker"] for s in speech]
+    labels[segment] = speaker
+    return analysis_relabel(actor=actor, film=film, label_map=labels)
+
+
+def analysis_relabel_reset(*, actor: User, film: Film) -> FilmAnalysis:
+    """Undo every relabelling: back to the speakers the analysis found."""
+    _require_guider(actor, film)
+    with transaction.atomic():
+        job = FilmAnalysis.objects.select_for_update().filter(film=film).first()
+        if job is None or job.status != AnalysisStatus.DONE or not job.result:
+            raise ServiceError("The film has not been analysed yet.")
+        original = (job.labels or {}).get("original_speech")
+        if original is None:
+            return job
+        result = reanalyse_with_labels(dict(job.result, speech=original), {})
+        _relabelled(actor, job, result, {})
+    return job
+
+
+def _relabelled(
+    actor: User, job: FilmAnalysis, result: AnalysisResult, labels: dict[str, Any]
+) -> None:
+    _replace_suggestions(job, result)
+    job.result = result.to_dict()
+    job.labels = labels
+    job.save(update_fields=["result", "labels"])
+    audit_record(
+        actor=actor,
+        action="film.speakers_relabelled" if labels else "film.speakers_reset",
+        case=job.film.case,
+        obj=job.film,
+        details={"suggestions": len(result.suggestions)},
+    )
 
 
 def analysis_retry(*, actor: User, film: Film) -> None:
@@ -281,6 +310,11 @@ def analysis_retry(*, actor: User, film: Film) -> None:
     _require_guider(actor, film)
     if film.status != FilmStatus.READY:
         raise ServiceError("Only a ready film can be analysed.")
+    if media_state(film.case) != MediaState.AVAILABLE:
+        raise ServiceError("This film's media is deleted or being deleted.")
+    busy = (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING)
+    if FilmAnalysis.objects.filter(film=film, status__in=busy).exists():
+        raise TransitionRefused("The film is being analysed already.")
     with transaction.atomic():
         audit_record(actor=actor, action="film.analysis_requested", case=film.case, obj=film)
         transaction.on_commit(lambda: analysis_enqueue(film.pk))

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from attune.accounts.models import User
+from attune.analysis import selectors as analysis_selectors
 from attune.cases.models import Case
 from attune.cases.selectors import Access
 from attune.core.errors import PermissionDenied, ServiceError
@@ -194,6 +195,18 @@ def create_moment(request: HttpRequest, film_id: uuid.UUID, payload: MomentIn) -
     )
     moment, _ = selectors.moment_for_user(_user(request), moment.pk)
     return Status(201, moment)
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/accept",
+    response={200: MomentOut, 201: MomentOut},
+    summary="Accept a suggestion: a clip with its principles filled in (201; 200 if it was made before)",
+)
+def accept_suggestion(request: HttpRequest, suggestion_id: uuid.UUID) -> Status:
+    suggestion = analysis_selectors.suggestion_for_user(_user(request), suggestion_id)
+    moment, made = services.moment_from_suggestion(actor=_user(request), suggestion=suggestion)
+    moment, _ = selectors.moment_for_user(_user(request), moment.pk)
+    return Status(201 if made else 200, moment)
 
 
 @router.get("/moments/{moment_id}", response=MomentOut, summary="One moment")

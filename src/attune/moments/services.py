@@ -7,6 +7,7 @@ Audit details name what changed, never the guider's notes themselves.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -15,12 +16,14 @@ from typing import Any
 from django.db import transaction
 
 from attune.accounts.models import Service, User
+from attune.analysis import services as analysis_services
+from attune.analysis.models import Decision, Suggestion
 from attune.audit.services import audit_record
 from attune.cases.models import Case, CaseState, Cycle
 from attune.consent.selectors import consent_allows_training
 from attune.core.errors import PermissionDenied, ServiceError
 from attune.films.models import Film, FilmStatus
-from attune.moments import rendering, selectors
+from attune.moments import rendering, selectors, timecode
 from attune.moments.catalogue import SEED
 from attune.moments.models import (
     Behaviour,
@@ -381,6 +384,73 @@ def moment_delete(*, actor: User, moment: Moment) -> None:
             details={"kind": moment.kind, "frames": [moment.start_frame, moment.end_frame]},
         )
         moment.delete()
+
+
+# --- moments from the moment finder's suggestions ----------------------------------------------
+
+
+def _principles_for(service: Service, names: Sequence[str]) -> list[Principle]:
+    """The service's principles for the names the analysis uses (the seed's names). A service
+    may have reworded a principle: then the one in the seed's place stands for it."""
+    active = list(Principle.objects.filter(service=service, is_active=True).order_by("position"))
+    by_name = {p.name.casefold(): p for p in active}
+    by_position = {p.position: p for p in active}
+    seed_positions = {name.casefold(): i for i, (name, _) in enumerate(SEED, start=1)}
+    found: list[Principle] = []
+    for name in names:
+        key = name.casefold()
+        principle = by_name.get(key) or by_position.get(seed_positions.get(key, 0))
+        if principle is not None and principle not in found:
+            found.append(principle)
+    return found
+
+
+def _behaviours_named_in(principles: Sequence[Principle], text: str) -> list[Behaviour]:
+    """Behaviours of those principles that the suggestion's sentence names ("waiting", "giving
+    and taking short turns")."""
+    wanted = text.casefold()
+    return [
+        b
+        for b in Behaviour.objects.filter(principle__in=principles, is_active=True)
+        if b.name.casefold() in wanted
+    ]
+
+
+def moment_from_suggestion(*, actor: User, suggestion: Suggestion) -> tuple[Moment, bool]:
+    """Accept a suggestion: a clip over its window, tagged with its principles (and the
+    behaviours its sentence names), its sentence as the first note. Accepting again gives the
+    same moment back (or a new one if that moment was deleted). True if the moment is new."""
+    film = suggestion.film
+    _require_guider(actor, film.case)
+    if suggestion.decision == Decision.ACCEPTED and suggestion.moment_id is not None:
+        existing = Moment.objects.filter(pk=suggestion.moment_id, film=film).first()
+        if existing is not None:
+            return existing, False
+    _require_ready(film)
+    rate = selectors.film_rate(film)
+    count = selectors.film_frame_count(film)
+    catalogue_ensure(service=film.case.service)
+    start, end = timecode.clip_bounds(
+        timecode.frame_at(suggestion.start, rate),
+        math.ceil(suggestion.end * rate - timecode.TOLERANCE),
+        count,
+    )
+    principles = _principles_for(film.case.service, suggestion.principles)
+    behaviours = _behaviours_named_in(principles, suggestion.reason)
+    with transaction.atomic():
+        analysis_services.suggestion_accept(actor=actor, suggestion=suggestion)
+        moment = moment_create(
+            actor=actor,
+            film=film,
+            kind=MomentKind.CLIP,
+            start_frame=start,
+            end_frame=end,
+            principles=[p.pk for p in principles],
+            behaviours=[b.pk for b in behaviours],
+            notes=suggestion.reason,
+        )
+        analysis_services.suggestion_link(actor=actor, suggestion=suggestion, moment_id=moment.pk)
+    return moment, True
 
 
 # --- the edit ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from attune.accounts.models import User
+from attune.analysis import selectors as analysis_selectors
 from attune.core.errors import ServiceError
 from attune.films.models import Film, FilmStatus
 from attune.films.selectors import film_for_user, may_see_media
@@ -62,6 +63,10 @@ def _editor_data(request: HttpRequest, film: Film, user: User) -> dict[str, Any]
             "moments": _api(f"films/{film.pk}/moments"),
             "moment": _api("moments/"),
             "edit": _api(f"cycles/{film.cycle_id}/edit"),
+            "analysis": _api(f"films/{film.pk}/suggestions"),
+            "reanalyse": _api(f"films/{film.pk}/analysis"),
+            "speakers": _api(f"films/{film.pk}/speakers"),
+            "suggestion": _api("suggestions/"),
             "sprite": reverse("films:media", args=[film.pk, "sprite"]),
             "sprite_index": reverse("films:media", args=[film.pk, "sprite_index"]),
             "waveform": reverse("films:media", args=[film.pk, "waveform"]),
@@ -90,9 +95,8 @@ def _editor_data(request: HttpRequest, film: Film, user: User) -> dict[str, Any]
             "seconds": round(summary.seconds, 3),
             "warnings": summary.warnings,
         },
-        # The moment finder fills this lane once a film has been analysed; until then it is
-        # empty and the editor says so.
-        "suggestions": [],
+        # The moment finder's lanes and suggestions (empty until the film is analysed).
+        "analysis": analysis_selectors.editor_payload(film),
         "can_edit": selectors.may_edit(user, case),
         "can_download": selectors.may_download(user, case),
         "limits": {
