@@ -203,3 +203,21 @@ def test_destroying_media_forgets_the_timings(analysed_film: Film, owner: User) 
     assert FilmAnalysis.objects.get(film=analysed_film).result == {}
     assert list(Suggestion.objects.filter(film=analysed_film)) == [first]
     assert selectors.suggestion_usefulness([analysed_film])["accepted"] == 1
+
+
+def test_decisions_stay_on_the_list_when_the_same_window_comes_back(
+    analysed_film: Film, owner: User
+) -> None:
+    first, second = selectors.suggestions_for_film(analysed_film)[:2]
+    services.suggestion_accept(actor=owner, suggestion=first)
+    services.suggestion_reject(actor=owner, suggestion=second, reason="Not this one.")
+    services.analysis_relabel(actor=owner, film=analysed_film, label_map=services.SWAP)
+    services.analysis_relabel(actor=owner, film=analysed_film, label_map=services.SWAP)
+
+    current = selectors.suggestions_for_film(analysed_film)
+    by_id = {s.pk: s for s in current}
+    assert by_id[first.pk].decision == Decision.ACCEPTED and by_id[first.pk].rank == first.rank
+    assert by_id[second.pk].reject_reason == "Not this one."
+    windows = [(round(s.start, 2), round(s.end, 2)) for s in current]
+    assert len(windows) == len(set(windows)), "a decided window came back as a new suggestion"
+    assert [s.rank for s in current] == list(range(1, len(current) + 1))

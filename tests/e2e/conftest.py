@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from attune.accounts.models import User
@@ -88,6 +88,15 @@ def screenshot(page: Page, tmp_path: Path, name: str) -> Path:
 
 
 PASSWORD = "a-guider's-long-passphrase"
+
+
+def sign_in(page: Page, live_server: LiveServer, user: User, password: str = PASSWORD) -> None:
+    """Through the real login page, as a person would."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from attune.consent.models import ConsentRecord
 from attune.films.models import Film, FilmStatus
 from attune.films.testmedia import make_film
 from attune.vault.models import VaultObject
-from tests.e2e.conftest import PASSWORD, assert_accessible_basics, screenshot
+from tests.e2e.conftest import assert_accessible_basics, screenshot, sign_in
 from tests.factories import make_ready_case
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -45,14 +45,6 @@ def agreed_case(guider: User) -> Case:
 def immediate_tasks(settings: SettingsWrapper) -> None:
     """Film processing and the deletion run inside the request that queues them."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
 
 
 def draw_signature(page: Page) -> None:

@@ -21,7 +21,7 @@ from attune.cases import services as case_services
 from attune.cases.models import Case, CaseState
 from attune.films.models import Film, FilmStatus
 from attune.films.testmedia import make_film
-from tests.e2e.conftest import PASSWORD, assert_accessible_basics, screenshot
+from tests.e2e.conftest import assert_accessible_basics, screenshot, sign_in
 from tests.factories import make_ready_case
 from tests.films.conftest import consent_to_filming
 
@@ -75,14 +75,6 @@ def live_server(transactional_db: None) -> Iterator[LiveServer]:
     server.start()
     yield server
     server.stop()
-
-
-def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
 
 
 def video_state(page: Page) -> dict[str, float]:

@@ -144,3 +144,15 @@ def test_only_the_guider_decides(
     suggestion.refresh_from_db()
     assert suggestion.decision == Decision.OPEN
     assert not Moment.objects.filter(film=film).exists()
+
+
+def test_a_ten_second_window_stays_within_ten_seconds(guider: Client, film: Film) -> None:
+    # 0.03 s to 10.03 s would be frames 0 to 251 (10.04 s) if both ends were rounded outwards;
+    # the counter film is four seconds long, so give it a longer duration on paper.
+    Film.objects.filter(pk=film.pk).update(duration=20.0)
+    suggestion = _suggestion(film, start=0.03, end=10.03)
+
+    body = guider.post(accept_url(suggestion)).json()
+
+    assert body["end_frame"] - body["start_frame"] == 250
+    assert body["warnings"] == []

@@ -113,25 +113,50 @@ def _fail(job: FilmAnalysis, reason: str) -> None:
         logger.exception("Could not record the failed analysis of film %s", job.film_id)
 
 
+SAME_WINDOW = 0.05  # seconds: a new suggestion this close to a decided one is that one
+
+
 def _replace_suggestions(job: FilmAnalysis, result: AnalysisResult) -> None:
-    """Open suggestions are replaced; decided ones are kept (no longer current) so the
-    usefulness figures survive a re-analysis."""
+    """Open suggestions are replaced. A decided one stays on the list when the new analysis
+    proposes the same window again (so a relabelling does not undo the guider's decisions);
+    the others are kept off the list (no longer current) so the usefulness figures survive."""
     Suggestion.objects.filter(film_id=job.film_id, decision=Decision.OPEN).delete()
-    Suggestion.objects.filter(film_id=job.film_id).update(current=False)
-    Suggestion.objects.bulk_create(
-        Suggestion(
-            film_id=job.film_id,
-            analysis=job,
-            rank=rank,
-            start=s.start,
-            end=s.end,
-            score=s.score,
-            principles=list(s.principles),
-            reason=s.reason,
-            kind=s.kind,
+    decided = list(Suggestion.objects.filter(film_id=job.film_id))
+    kept: list[Suggestion] = []
+    fresh: list[Suggestion] = []
+    for rank, s in enumerate(result.suggestions, 1):
+        same = next(
+            (
+                d
+                for d in decided
+                if d not in kept
+                and abs(d.start - s.start) < SAME_WINDOW
+                and abs(d.end - s.end) < SAME_WINDOW
+            ),
+            None,
         )
-        for rank, s in enumerate(result.suggestions, 1)
+        if same is not None:
+            same.rank, same.current, same.analysis = rank, True, job
+            kept.append(same)
+            continue
+        fresh.append(
+            Suggestion(
+                film_id=job.film_id,
+                analysis=job,
+                rank=rank,
+                start=s.start,
+                end=s.end,
+                score=s.score,
+                principles=list(s.principles),
+                reason=s.reason,
+                kind=s.kind,
+            )
+        )
+    Suggestion.objects.filter(film_id=job.film_id).exclude(pk__in=[k.pk for k in kept]).update(
+        current=False
     )
+    Suggestion.objects.bulk_update(kept, ["rank", "current", "analysis"])
+    Suggestion.objects.bulk_create(fresh)
 
 
 def _store(job: FilmAnalysis, result: AnalysisResult) -> None:

@@ -430,11 +430,11 @@ def moment_from_suggestion(*, actor: User, suggestion: Suggestion) -> tuple[Mome
     rate = selectors.film_rate(film)
     count = selectors.film_frame_count(film)
     catalogue_ensure(service=film.case.service)
-    start, end = timecode.clip_bounds(
-        timecode.frame_at(suggestion.start, rate),
-        math.ceil(suggestion.end * rate - timecode.TOLERANCE),
-        count,
-    )
+    first = timecode.frame_at(suggestion.start, rate)
+    after = math.ceil(suggestion.end * rate - timecode.TOLERANCE)
+    # Whole frames may round a ten-second window up past ten seconds: stay within the limit.
+    after = min(after, first + math.floor(selectors.CLIP_WARN_SECONDS * rate))
+    start, end = timecode.clip_bounds(first, after, count)
     principles = _principles_for(film.case.service, suggestion.principles)
     behaviours = _behaviours_named_in(principles, suggestion.reason)
     with transaction.atomic():

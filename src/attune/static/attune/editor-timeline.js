@@ -1,4 +1,5 @@
-// The timeline: a ruler, the thumbnail strip, the sound, moment bars and the suggestions lane,
+// The timeline: a ruler, the thumbnail strip, the sound, who speaks (adult, child) and smiles as
+// the analysis found them, moment bars and the suggestions lane,
 // over a window that zooms from the whole film down to ten seconds. Click or drag to seek, drag
 // a clip's handles to move its in- and out-points, wheel with Ctrl to zoom, sideways to pan.
 
@@ -23,6 +24,14 @@ export class Timeline {
     this.thumbs = root.querySelector("[data-thumbs]");
     this.wave = root.querySelector("[data-wave]");
     this.lane = root.querySelector("[data-lane-moments]");
+    this.suggestionLane = root.querySelector("[data-lane-suggestions]");
+    this.people = {
+      adult: root.querySelector("[data-lane-adult]"),
+      child: root.querySelector("[data-lane-child]"),
+      smiles: root.querySelector("[data-lane-smiles]"),
+    };
+    this.tracks = { adult: [], child: [], smiles: [], facing: [] };
+    this.suggestions = [];
     this.playhead = root.querySelector("[data-playhead]");
     this.inout = root.querySelector("[data-inout]");
     this.zoomInput = root.querySelector("[data-zoom]");
@@ -81,19 +90,54 @@ export class Timeline {
     this.draw();
   }
 
-  /** Suggestions from the moment finder: [{id, start, end, reason}] in seconds. Until a film
-   * has been analysed there are none, and the lane only says where they will appear. */
-  setSuggestions(suggestions) {
-    const lane = this.root.querySelector("[data-lane-suggestions]");
+  /** What the analysis found: {adult, child, smiles, facing} as [start, end, …] in seconds. */
+  setLanes(lanes) {
+    this.tracks = { adult: [], child: [], smiles: [], facing: [], ...(lanes || {}) };
+    this.draw();
+  }
+
+  /** Suggestions from the moment finder, best first: [{id, rank, start, end, reason, decision}]. */
+  setSuggestions(suggestions, selected = null, status = "done") {
+    this.suggestionLane.querySelectorAll(".suggestion").forEach((bar) => bar.remove());
     this.suggestions = suggestions.map((suggestion) => {
       const bar = document.createElement("div");
-      bar.className = "suggestion";
+      bar.className = `suggestion is-${suggestion.decision || "open"}`;
+      if (suggestion.id === selected) bar.classList.add("is-selected");
       bar.dataset.suggestionId = suggestion.id;
-      bar.title = suggestion.reason || "Suggested moment";
-      lane.append(bar);
-      return { bar, suggestion };
+      bar.setAttribute("role", "button");
+      bar.setAttribute("tabindex", "-1");
+      bar.setAttribute("aria-label", `Suggestion ${suggestion.rank}, ${formatSeconds(suggestion.start)}: ${suggestion.reason}`);
+      bar.title = `${suggestion.rank}. ${suggestion.reason}`;
+      const label = document.createElement("span");
+      label.className = "suggestion-label";
+      label.textContent = suggestion.decision === "accepted" ? `✓ ${suggestion.rank}` : suggestion.decision === "rejected" ? `✕ ${suggestion.rank}` : String(suggestion.rank);
+      bar.append(label);
+      this.suggestionLane.append(bar);
+      return { bar, suggestion, row: 0 };
     });
-    this.root.querySelector("[data-suggestions-empty]").hidden = suggestions.length > 0;
+    // Overlapping suggestions share the lane in rows, so none hides another.
+    const ends = [];
+    for (const entry of [...this.suggestions].sort((a, b) => a.suggestion.start - b.suggestion.start)) {
+      let row = ends.findIndex((end) => end <= entry.suggestion.start);
+      if (row < 0) row = ends.length;
+      ends[row] = entry.suggestion.end;
+      entry.row = row;
+    }
+    const rows = Math.max(1, ends.length);
+    for (const { bar, row } of this.suggestions) {
+      bar.style.top = `calc(${(row / rows) * 100}% + 2px)`;
+      bar.style.height = `calc(${100 / rows}% - 4px)`;
+    }
+    const empty = this.root.querySelector("[data-suggestions-empty]");
+    empty.hidden = suggestions.length > 0;
+    empty.textContent =
+      status === "done"
+        ? "No suggested moments in this film."
+        : status === "failed"
+          ? "The analysis did not finish."
+          : status === "not_started"
+            ? "This film has not been analysed."
+            : "Suggestions appear here once the film has been analysed.";
     this.draw();
   }
 
@@ -153,6 +197,7 @@ export class Timeline {
       this._drawRuler();
       this._drawThumbs();
       this._drawWave();
+      this._drawPeople();
       this._placeBars();
       this._placeSuggestions();
       this._placeMarks();
@@ -246,6 +291,31 @@ export class Timeline {
     }
   }
 
+  _drawSpans(ctx, spans, colour, top, height) {
+    ctx.fillStyle = colour;
+    for (const [start, end] of spans) {
+      if (end < this.start || start > this.start + this.span) continue;
+      const left = this.x(start);
+      ctx.fillRect(left, top, Math.max(2, this.x(end) - left), height);
+    }
+  }
+
+  _drawPeople() {
+    const { adult, child, smiles } = this.people;
+    for (const [canvas, spans, colour] of [
+      [adult, this.tracks.adult, css("--adult", "#2a7a72")],
+      [child, this.tracks.child, css("--child", "#c0662a")],
+    ]) {
+      const ctx = this._canvas(canvas);
+      this._drawSpans(ctx, spans, colour, 3, canvas.clientHeight - 6);
+    }
+    const ctx = this._canvas(smiles);
+    const height = smiles.clientHeight;
+    // Both faces turned to each other: a pale band; smiles on top of it.
+    this._drawSpans(ctx, this.tracks.facing, "rgba(77, 99, 168, 0.22)", 0, height);
+    this._drawSpans(ctx, this.tracks.smiles, css("--smile", "#d49a12"), 3, height - 6);
+  }
+
   _buildBars() {
     this.lane.replaceChildren();
     this.bars.clear();
@@ -303,7 +373,7 @@ export class Timeline {
   }
 
   _placeSuggestions() {
-    for (const { bar, suggestion } of this.suggestions || []) {
+    for (const { bar, suggestion } of this.suggestions) {
       const left = this.x(suggestion.start);
       const right = this.x(suggestion.end);
       bar.hidden = right < 0 || left > this.width;
@@ -357,6 +427,12 @@ export class Timeline {
       if (bar) {
         event.preventDefault();
         handlers.onSelect(bar.dataset.momentId, { seek: true });
+        return;
+      }
+      const suggestion = event.target.closest(".suggestion");
+      if (suggestion && handlers.onSuggestion) {
+        event.preventDefault();
+        handlers.onSuggestion(suggestion.dataset.suggestionId);
         return;
       }
       this._scrub(event);

@@ -1,11 +1,13 @@
 // The micro-analysis editor: mark clips and stills frame by frame, tag them with the principles,
-// build the edit and preview it. Everything works from the keyboard, the mouse or touch.
+// take or leave the moment finder's suggestions, build the edit and preview it. Everything works
+// from the keyboard, the mouse or touch.
 
 import { makeApi, getJSON } from "./editor-api.js";
 import { Player } from "./editor-player.js";
 import { formatLength, makeClock } from "./editor-time.js";
 import { PALETTE, Timeline } from "./editor-timeline.js";
 import { renderEdit, renderList, renderPanel } from "./editor-panels.js";
+import { Finder } from "./editor-finder.js";
 
 const root = document.querySelector("[data-editor]");
 if (root) start(root);
@@ -68,6 +70,7 @@ function start(root) {
       renderPanels({ keepFields: true });
     },
     onAdjust: (moment, original) => saveFrames(moment, original),
+    onSuggestion: (id) => finder.select(id),
   });
 
   function colourOf(moment) {
@@ -338,6 +341,48 @@ function start(root) {
     }
   }
 
+  // --- the moment finder's suggestions ----------------------------------------------------------
+  const byName = new Map(data.catalogue.map((p) => [p.name.toLowerCase(), principles.get(p.id)]));
+  const finder = new Finder(root, {
+    api,
+    urls: data.urls,
+    analysis: data.analysis,
+    canEdit,
+    timeline,
+    say,
+    failed,
+    colourOf: (name) => byName.get(name.toLowerCase())?.colour || "#2a7a72",
+    now: () => clock.middle(player.frame()),
+    seek: (seconds) => {
+      stopPreview();
+      player.seekFrame(clock.frameAt(seconds));
+    },
+    play: (start, end) => playSpan(start, end),
+    showMoment: (id) => {
+      if (byId(id)) select(id, { seek: true });
+      else say("That clip has been deleted; accept the suggestion again to make a new one.");
+    },
+    onAccepted(moment, suggestion) {
+      replace(moment);
+      state.selected = moment.id;
+      renderAll();
+      const names = moment.principles.map(principlesName).join(", ");
+      say(
+        `Suggestion ${suggestion.rank} is now a clip${names ? `, tagged ${names}` : ""}.`,
+      );
+    },
+  });
+
+  async function playSpan(start, end) {
+    stopPreview();
+    const run = { stopped: false };
+    state.preview = run;
+    player.seekFrame(clock.frameAt(start));
+    await player.settled();
+    if (!run.stopped) await playUntil(end, run);
+    if (state.preview === run) state.preview = null;
+  }
+
   // --- marking ----------------------------------------------------------------------------------
   function markIn() {
     if (!requireEdit()) return;
@@ -505,6 +550,10 @@ function start(root) {
     "[": () => jump(-1),
     "]": () => jump(1),
     "?": () => $("[data-shortcuts]").showModal(),
+    n: () => finder.step(1),
+    p: () => finder.step(-1),
+    a: () => finder.accept(),
+    x: () => finder.startReject(),
     "+": () => timeline.zoomBy(2),
     "=": () => timeline.zoomBy(2),
     "-": () => timeline.zoomBy(0.5),
@@ -546,7 +595,6 @@ function start(root) {
   });
 
   // --- first paint ------------------------------------------------------------------------------
-  timeline.setSuggestions(data.suggestions || []);
   renderAll();
   showMarks();
   root.dataset.editorReady = "true";
