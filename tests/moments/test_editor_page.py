@@ -7,6 +7,7 @@ import json
 from django.test import Client
 
 from attune.accounts.models import User
+from attune.analysis.models import AnalysisStatus, FilmAnalysis, Suggestion
 from attune.films.models import Film, FilmStatus
 from attune.moments import services
 from attune.moments.models import MomentKind
@@ -34,9 +35,49 @@ def test_the_guider_gets_the_film_its_moments_and_the_catalogue(guider: Client, 
     assert [m["id"] for m in data["moments"]] == [str(moment.pk)]
     assert [p["key"] for p in data["catalogue"]] == [1, 2, 3, 4, 5, 6]
     assert data["catalogue"][2]["name"] == "Receiving initiatives"
-    assert data["suggestions"] == []
+    assert data["analysis"]["status"] == "not_started"
+    assert data["analysis"]["suggestions"] == []
     assert data["can_edit"] is True and data["can_download"] is False
-    assert b"data-lane-suggestions" in response.content
+    # Only filming and supervision were agreed: the training box is offered but not allowed.
+    assert data["training_allowed"] is False
+    for lane in ("data-lane-suggestions", "data-lane-adult", "data-lane-child", "data-lane-smiles"):
+        assert lane.encode() in response.content
+
+
+def test_an_analysed_film_brings_its_lanes_and_suggestions(guider: Client, film: Film) -> None:
+    analysis = FilmAnalysis.objects.create(
+        film=film,
+        status=AnalysisStatus.DONE,
+        progress=1.0,
+        result={
+            "duration": 4.0,
+            "speech": [
+                {"start": 0.2, "end": 1.0, "speaker": "child"},
+                {"start": 1.4, "end": 2.2, "speaker": "adult"},
+            ],
+            "smiles": [{"start": 1.5, "end": 2.0, "person": "left"}],
+            "notes": [],
+        },
+    )
+    Suggestion.objects.create(
+        film=film,
+        analysis=analysis,
+        rank=1,
+        start=0.0,
+        end=2.7,
+        score=0.7,
+        principles=["Receiving initiatives"],
+        reason="The child started talking at 00:00; you responded after 0.4 s.",
+    )
+
+    data = editor_data(guider.get(f"/moments/films/{film.pk}/"))["analysis"]
+
+    assert data["status"] == "done"
+    assert data["lanes"]["child"] == [[0.2, 1.0, 0]]
+    assert data["lanes"]["adult"] == [[1.4, 2.2, 1]]
+    assert data["lanes"]["smiles"] == [[1.5, 2.0]]
+    assert [s["rank"] for s in data["suggestions"]] == [1]
+    assert data["suggestions"][0]["decision"] == "open"
 
 
 def test_the_supervisor_reads_without_editing(

@@ -36,6 +36,7 @@ from attune.consent.models import (
 )
 from attune.consent.selectors import MediaState, active_scopes, current_record, media_state
 from attune.core.errors import PermissionDenied, ServiceError
+from attune.moments.services import moments_training_withdrawn
 from attune.vault.models import DeletionReceipt, ObjectKind, VaultObject
 from attune.vault.services import MediaGone, case_media_destroy, object_store
 
@@ -382,6 +383,8 @@ def consent_withdraw(
                 obj=withdrawal,
                 details={"adult": latest.adult_id},
             )
+        if Scope.TRAINING in chosen:
+            moments_training_withdrawn(actor=actor, case=case)
         if Scope.FILMING in chosen:
             _lock_for_withdrawal(actor=actor, case=case, withdrawal=withdrawal)
         case.save(update_fields=["updated_at"])

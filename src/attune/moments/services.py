@@ -386,6 +386,24 @@ def moment_delete(*, actor: User, moment: Moment) -> None:
         moment.delete()
 
 
+def moments_training_withdrawn(*, actor: User, case: Case) -> int:
+    """An adult withdrew training consent: no moment of the case stays marked for training.
+    Called inside the withdrawal's transaction; returns how many were unmarked."""
+    marked = list(
+        Moment.objects.filter(film__case=case, for_training=True).values_list("pk", flat=True)
+    )
+    if not marked:
+        return 0
+    Moment.objects.filter(pk__in=marked).update(for_training=False)
+    audit_record(
+        actor=actor,
+        action="moments.training_unmarked",
+        case=case,
+        details={"moments": [str(pk) for pk in marked], "because": "training consent withdrawn"},
+    )
+    return len(marked)
+
+
 # --- moments from the moment finder's suggestions ----------------------------------------------
 
 

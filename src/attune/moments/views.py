@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from attune.accounts.models import User
 from attune.analysis import selectors as analysis_selectors
+from attune.consent.selectors import consent_allows_training
 from attune.core.errors import ServiceError
 from attune.films.models import Film, FilmStatus
 from attune.films.selectors import film_for_user, may_see_media
@@ -99,6 +100,7 @@ def _editor_data(request: HttpRequest, film: Film, user: User) -> dict[str, Any]
         "analysis": analysis_selectors.editor_payload(film),
         "can_edit": selectors.may_edit(user, case),
         "can_download": selectors.may_download(user, case),
+        "training_allowed": consent_allows_training(case),
         "limits": {
             "clip_seconds": selectors.CLIP_WARN_SECONDS,
             "edit_clips": selectors.EDIT_WARN_CLIPS,

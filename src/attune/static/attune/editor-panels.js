@@ -194,12 +194,34 @@ function actionsSection(moment, ctx) {
     );
   }
   section.append(filesSection(moment, ctx));
+  section.append(trainingSection(moment, ctx));
   if (ctx.canEdit) {
     section.append(
       h("button", { type: "button", class: "link-button small danger", onclick: () => ctx.actions.remove(moment.id), text: "Delete moment" }),
     );
   }
   return section;
+}
+
+// Training use needs every adult's training consent; the server checks it again.
+function trainingSection(moment, ctx) {
+  const allowed = ctx.trainingAllowed;
+  const box = h(
+    "input",
+    {
+      type: "checkbox",
+      "data-for-training": "",
+      checked: moment.for_training,
+      disabled: !ctx.canEdit || (!allowed && !moment.for_training),
+      onchange: (event) => ctx.actions.setTraining(moment.id, event.target.checked),
+    },
+  );
+  return h(
+    "div",
+    { class: "mp-training small" },
+    h("label", {}, box, " Use in training and teaching"),
+    allowed ? null : h("span", { class: "muted", text: " · needs every adult's training consent" }),
+  );
 }
 
 function filesSection(moment, ctx) {

@@ -146,7 +146,7 @@ function start(root) {
   }
 
   function renderPanels({ keepFields = false } = {}) {
-    const context = { state, clock, principles, catalogue: data.catalogue, canEdit, canDownload: data.can_download, limits: data.limits, urls: data.urls, actions };
+    const context = { state, clock, principles, catalogue: data.catalogue, canEdit, canDownload: data.can_download, trainingAllowed: data.training_allowed, limits: data.limits, urls: data.urls, actions };
     renderPanel($("[data-moment-panel]"), byId(state.selected), context, { keepFields });
     renderList($("[data-moment-list]"), context);
     $("[data-moment-count]").textContent = String(state.moments.length);
@@ -256,6 +256,13 @@ function start(root) {
         ? moment.behaviours.filter((b) => b !== behaviourId)
         : [...moment.behaviours, behaviourId];
       patch(id, { behaviours }, { quiet: true });
+    },
+    setTraining(id, on) {
+      if (!requireEdit()) return;
+      patch(id, { for_training: on }, { quiet: true }).then((saved) => {
+        if (saved) say(on ? "Marked for training use." : "No longer marked for training use.");
+        else renderPanels();
+      });
     },
     setFocus(id, focus) {
       if (!requireEdit()) return;
