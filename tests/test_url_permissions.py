@@ -90,6 +90,7 @@ READABLE = {
         "films:detail",
         "films:status",
         "films:media",
+        "analysis:film_status",
         "GET /api/cases/{reference}",
         "GET /api/cases/{reference}/helping-questions",
         "GET /api/films/{film_id}/upload",

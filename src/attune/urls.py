@@ -13,7 +13,7 @@ urlpatterns = [
     path("films/", include("attune.films.urls")),
     path("consent/", include("attune.consent.urls")),
     path("safeguarding/", include("attune.safeguarding.urls")),
-    path("analysis/", include("attune.analysis.urls")),
+    path("", include("attune.analysis.urls")),
     path("moments/", include("attune.moments.urls")),
     path("service/audit/", include("attune.audit.urls")),
     path("", include("attune.accounts.urls")),

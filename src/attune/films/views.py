@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.accounts.models import User
+from attune.analysis.selectors import film_analysis_summary
 from attune.cases.selectors import Access
 from attune.consent.selectors import MediaState, media_state
 from attune.core.errors import ServiceError
@@ -31,18 +32,17 @@ def _user(request: HttpRequest) -> User:
 def film_detail(request: HttpRequest, film_id: str) -> HttpResponse:
     film, access = selectors.film_for_user(_user(request), film_id)
     state = media_state(film.case)
-    return render(
-        request,
-        "films/film_detail.html",
-        {
-            "film": film,
-            "case": film.case,
-            "may_see_media": selectors.may_see_media(access, film.case)
-            and state == MediaState.AVAILABLE,
-            "media_state": state,
-            "is_guider": film.case.guider_id == request.user.pk,
-        },
-    )
+    context: dict[str, object] = {
+        "film": film,
+        "case": film.case,
+        "may_see_media": selectors.may_see_media(access, film.case)
+        and state == MediaState.AVAILABLE,
+        "media_state": state,
+        "is_guider": film.case.guider_id == request.user.pk,
+    }
+    if context["may_see_media"] and film.status == FilmStatus.READY:
+        context |= film_analysis_summary(film)
+    return render(request, "films/film_detail.html", context)
 
 
 @login_required
