@@ -26,6 +26,7 @@ Progress = Callable[[float], None]
 
 NO_SOUND = "This film has no sound, so only the picture was analysed."
 NO_SPEECH = "No speech found."
+NO_FACES = "No faces were seen, so there are no smiles or looks to show."
 FACE_WIDTH = 480
 
 
@@ -87,6 +88,8 @@ def analyse(
             found = analyser.finish()
             result.faces, result.smiles, result.facing = found.faces, found.smiles, found.facing
             notes.extend(found.notes)
+            if not found.faces:
+                notes.append(NO_FACES)
         except Exception as exc:
             notes.append(_failed("Face analysis", exc))
     elif faces and not decoded.has_video:
