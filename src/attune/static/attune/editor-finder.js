@@ -151,6 +151,11 @@ export class Finder {
       this.o.say("Select a suggestion first: N goes to the next one.");
       return;
     }
+    if (suggestion.decision !== "open") {
+      this.select(suggestion.id, { seek: false });
+      this.o.say(`You ${suggestion.decision} this suggestion already; Undo reopens it.`);
+      return;
+    }
     this.selected = suggestion.id;
     this.rejecting = suggestion.id;
     this.o.timeline.setSuggestions(this.suggestions, this.selected, this.analysis.status);
