@@ -18,6 +18,14 @@ N_MELS = 32
 N_CEPS = 13
 PITCH_FLOOR = 75.0
 PITCH_CEILING = 700.0
+#: Spectral subtraction of the background: how much of the pause spectrum to remove, and the
+#: share of each bin's power that is always kept.
+OVER_SUBTRACT = 2.0
+SPECTRAL_FLOOR = 0.1
+#: The background is measured in the pauses between speech: at most this much of them...
+NOISE_SECONDS = 30.0
+#: ... and not at all with less than this.
+MIN_NOISE_SECONDS = 0.5
 
 
 @dataclass
@@ -67,18 +75,59 @@ def _dct_matrix(n_in: int = N_MELS, n_out: int = N_CEPS) -> np.ndarray:
     return np.cos(np.pi * k * (2 * n + 1) / (2 * n_in))
 
 
-def _spectral(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Cepstrum, centroid and log energy for each 10 ms hop of ``audio``."""
+def _power(audio: np.ndarray) -> np.ndarray:
+    """Power spectrum of each 10 ms hop of ``audio`` (Hann window, pre-emphasis)."""
     hop = int(HOP * SAMPLE_RATE)
     win = int(WIN * SAMPLE_RATE)
     n = max(0, (audio.size - win) // hop + 1)
     if n == 0:
-        return np.zeros((0, N_CEPS)), np.zeros(0), np.zeros(0), np.zeros((0, N_MELS))
+        return np.zeros((0, N_FFT // 2 + 1))
     idx = np.arange(win)[None, :] + hop * np.arange(n)[:, None]
     frames = audio[idx] * np.hanning(win)[None, :]
     # pre-emphasis keeps the formant structure visible above the strong low harmonics
     frames[:, 1:] -= 0.95 * frames[:, :-1]
-    power = np.abs(np.fft.rfft(frames, N_FFT, axis=1)) ** 2
+    return np.abs(np.fft.rfft(frames, N_FFT, axis=1)) ** 2
+
+
+def noise_spectrum(
+    audio: np.ndarray, speech: list[Span], most: float = NOISE_SECONDS
+) -> np.ndarray | None:
+    """The average power spectrum of the background: the pauses between ``speech`` (at most
+    ``most`` seconds of them, spread over the film).  None when there is too little pause."""
+    margin = 0.1  # keep clear of the soft edges of speech
+    length = audio.size / SAMPLE_RATE
+    starts = [0.0, *(span.end for span in speech)]
+    ends = [*(span.start for span in speech), length]
+    gaps = [
+        (int((a + margin) * SAMPLE_RATE), int((b - margin) * SAMPLE_RATE))
+        for a, b in zip(starts, ends, strict=True)
+        if b - a - 2 * margin >= WIN + HOP
+    ]
+    total = sum(b - a for a, b in gaps) / SAMPLE_RATE
+    if total < MIN_NOISE_SECONDS:
+        return None
+    step = max(1, int(np.ceil(total / most)))
+    powers = [_power(audio[a:b].astype(np.float64)) for a, b in gaps[::step]]
+    stacked = np.concatenate([p for p in powers if p.size], axis=0) if powers else np.zeros(0)
+    if stacked.shape[0] < 20:
+        return None
+    return np.asarray(np.mean(stacked, axis=0))
+
+
+def _spectral(
+    audio: np.ndarray, noise: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cepstrum, centroid, log energy and log mel spectrum for each 10 ms hop of ``audio``.
+
+    With ``noise`` (the background's power spectrum) the background is subtracted first
+    (spectral subtraction, over-subtracting and keeping a floor so no band becomes empty):
+    steady household noise otherwise fills the valleys between formants and drags the
+    spectral features of quiet speech, often the child's, towards the noise."""
+    power = _power(audio)
+    if power.shape[0] == 0:
+        return np.zeros((0, N_CEPS)), np.zeros(0), np.zeros(0), np.zeros((0, N_MELS))
+    if noise is not None:
+        power = np.maximum(power - OVER_SUBTRACT * noise[None, :], SPECTRAL_FLOOR * power)
     bins = np.fft.rfftfreq(N_FFT, 1 / SAMPLE_RATE)
     total = power.sum(axis=1) + 1e-10
     centroid = (power * bins[None, :]).sum(axis=1) / total
@@ -106,8 +155,11 @@ def _pitch(audio: np.ndarray, times: np.ndarray) -> np.ndarray:
     return np.log(f0[pos])
 
 
-def frame_features(audio: np.ndarray, speech: list[Span]) -> FrameFeatures:
-    """Features for every 10 ms frame inside the ``speech`` spans."""
+def frame_features(
+    audio: np.ndarray, speech: list[Span], noise: np.ndarray | None = None
+) -> FrameFeatures:
+    """Features for every 10 ms frame inside the ``speech`` spans (``noise``: see
+    ``_spectral``)."""
     times: list[np.ndarray] = []
     f0s: list[np.ndarray] = []
     cepss: list[np.ndarray] = []
@@ -120,7 +172,7 @@ def frame_features(audio: np.ndarray, speech: list[Span]) -> FrameFeatures:
         a = max(0, int(span.start * SAMPLE_RATE))
         b = min(audio.size, int(span.end * SAMPLE_RATE))
         piece = audio[a:b].astype(np.float64)
-        ceps, centroid, energy, mel = _spectral(piece)
+        ceps, centroid, energy, mel = _spectral(piece, noise)
         if ceps.shape[0] == 0:
             continue
         local = (np.arange(ceps.shape[0]) * hop + win / 2) / SAMPLE_RATE

@@ -22,8 +22,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from attune.analysis.engine.features import FrameFeatures, frame_features, mel_centres
+from attune.analysis.engine.features import (
+    FrameFeatures,
+    frame_features,
+    mel_centres,
+    noise_spectrum,
+)
 from attune.analysis.engine.result import Segment, Span
+from attune.analysis.engine.speech import QUIET_ABOVE_DB, background_margin_db
 
 BLOCK = 0.2
 CONTEXT = 0.25  # seconds either side of a block that describe it
@@ -94,6 +100,8 @@ def _block_features(feats: FrameFeatures, speech: list[Span]) -> _Blocks:
 
 # Weights per feature (after standardising): pitch level and spectral brightness carry most.
 WEIGHTS = (1.0, 0.3, 0.5, 1.0)  # pitch level, pitch variability, centroid, each cepstral
+#: Pitch level's weight in a noisy film: noise disturbs the spectrum far more than the pitch.
+NOISY_PITCH_WEIGHT = 1.5
 
 
 def _weights(d: int) -> np.ndarray:
@@ -170,8 +178,11 @@ def _viterbi(ll: np.ndarray, switch_cost: float) -> np.ndarray:
     return path
 
 
-def cluster_blocks(feats: FrameFeatures, speech: list[Span]) -> tuple[_Blocks, np.ndarray, float]:
-    """Cluster speech blocks into two voices: blocks, per-block labels (0/1), separation."""
+def cluster_blocks(
+    feats: FrameFeatures, speech: list[Span], noisy: bool = False
+) -> tuple[_Blocks, np.ndarray, float]:
+    """Cluster speech blocks into two voices: blocks, per-block labels (0/1), separation.
+    In a ``noisy`` film pitch counts for more, since noise disturbs the spectrum far more."""
     blocks = _block_features(feats, speech)
     n = blocks.x.shape[0]
     if n == 0:
@@ -182,6 +193,9 @@ def cluster_blocks(feats: FrameFeatures, speech: list[Span]) -> tuple[_Blocks, n
     scale = np.where(np.isnan(scale) | (scale < 1e-6), 1.0, scale)
     z = (blocks.x - center) / scale
     w = _weights(z.shape[1])
+    base = w.copy()
+    if noisy:
+        w[0] = NOISY_PITCH_WEIGHT
     filled = np.where(np.isnan(z), 0.0, z)
     # EM finds a local optimum: start it from several splits (the main axes of variation,
     # pitch, brightness) and keep the best fit.
@@ -198,7 +212,7 @@ def cluster_blocks(feats: FrameFeatures, speech: list[Span]) -> tuple[_Blocks, n
     assert best is not None
     _, means, variances, priors = best
     pooled = np.sqrt((variances[0] + variances[1]) / 2)
-    separation = float(np.sqrt(np.sum(w * ((means[1] - means[0]) / pooled) ** 2) / w.sum()))
+    separation = float(np.sqrt(np.sum(base * ((means[1] - means[0]) / pooled) ** 2) / base.sum()))
     ll = np.stack(
         [_log_likelihood(z, means[k], variances[k], w) + np.log(priors[k]) for k in range(2)],
         axis=1,
@@ -291,8 +305,9 @@ def label_speakers(audio: np.ndarray, speech: list[Span]) -> SpeakerResult:
     """Split ``speech`` into adult and child segments."""
     if not speech:
         return SpeakerResult([])
-    feats = frame_features(audio, speech)
-    blocks, labels, separation = cluster_blocks(feats, speech)
+    feats = frame_features(audio, speech, noise_spectrum(audio, speech))
+    noisy = background_margin_db(audio) < QUIET_ABOVE_DB
+    blocks, labels, separation = cluster_blocks(feats, speech, noisy)
     share = labels.mean() if labels.size else 0.0
     if separation < MIN_SEPARATION or min(share, 1 - share) < MIN_SHARE:
         return SpeakerResult(
