@@ -119,7 +119,10 @@ def test_upload_watch_progress_play_and_seek(
     expect(page).to_have_url(re.compile(r"/films/[0-9a-f-]+/$"), timeout=60_000)
     film = Film.objects.get(case=filmable)
     assert film.upload_received == film_path.stat().st_size
-    expect(page.get_by_role("status")).to_contain_text("Ready", timeout=60_000)
+    expect(page.locator("#film-status")).to_contain_text("Ready", timeout=60_000)
+    # The moment finder has looked through it too (the picture is a test pattern: no faces).
+    expect(page.locator("#analysis-status")).to_contain_text("Moment finder")
+    expect(page.locator("#analysis-status")).to_contain_text("No faces were seen")
     film.refresh_from_db()
     assert film.status == FilmStatus.READY
     assert_accessible_basics(page)

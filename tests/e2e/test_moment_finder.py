@@ -68,7 +68,7 @@ def test_accept_a_suggestion_and_find_it_among_the_moments(
     guider: User = demo_film.case.guider
     sign_in(page, live_server, guider, password=DEMO_PASSWORD)
     page.goto(f"{live_server.url}/films/{demo_film.pk}/")
-    page.get_by_role("link", name="Open the editor").click()
+    page.get_by_role("link", name="Open the editor", exact=True).click()
     editor = page.locator("[data-editor]")
     expect(editor).to_have_attribute("data-ready", "true")
     expect(editor).to_have_attribute("data-drawn", "true")
