@@ -78,6 +78,8 @@ def test_accept_a_suggestion_and_find_it_among_the_moments(
     page.wait_for_timeout(300)  # the lanes are painted on the next animation frame
     assert lane_ink(page, "[data-lane-adult]") > 0
     assert lane_ink(page, "[data-lane-child]") > 0
+    # The demo film shows two photographed faces: the faces lane marks them in view.
+    assert lane_ink(page, "[data-lane-smiles]") > 0
     suggestions = list(Suggestion.objects.filter(film=demo_film, current=True).order_by("rank"))
     bars = page.locator("[data-lane-suggestions] .suggestion")
     expect(bars).to_have_count(len(suggestions))

@@ -56,6 +56,10 @@ def test_an_analysed_film_brings_its_lanes_and_suggestions(guider: Client, film:
                 {"start": 1.4, "end": 2.2, "speaker": "adult"},
             ],
             "smiles": [{"start": 1.5, "end": 2.0, "person": "left"}],
+            "faces": [
+                {"start": 0.0, "end": 4.0, "person": "left"},
+                {"start": 1.0, "end": 3.0, "person": "right"},
+            ],
             "notes": [],
         },
     )
@@ -76,6 +80,7 @@ def test_an_analysed_film_brings_its_lanes_and_suggestions(guider: Client, film:
     assert data["lanes"]["child"] == [[0.2, 1.0, 0]]
     assert data["lanes"]["adult"] == [[1.4, 2.2, 1]]
     assert data["lanes"]["smiles"] == [[1.5, 2.0]]
+    assert data["lanes"]["faces"] == [[0.0, 4.0, 0], [1.0, 3.0, 1]]
     assert [s["rank"] for s in data["suggestions"]] == [1]
     assert data["suggestions"][0]["decision"] == "open"
 

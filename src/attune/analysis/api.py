@@ -47,6 +47,9 @@ class LanesOut(Schema):
     child: list[list[float]] = Field(..., description="[start, end, speech index] in seconds.")
     smiles: list[list[float]] = Field(..., description="[start, end] in seconds.")
     facing: list[list[float]] = Field(..., description="Both faces turned to each other.")
+    faces: list[list[float]] = Field(
+        ..., description="[start, end, 0 for the person on the left, 1 on the right]: in view."
+    )
 
 
 class AnalysisOut(Schema):

@@ -277,6 +277,11 @@ def editor_payload(film: Film) -> dict[str, object]:
             ],
             "smiles": [[s["start"], s["end"]] for s in result.get("smiles", [])],
             "facing": [[s["start"], s["end"]] for s in result.get("facing", [])],
+            # A face in view: 0 for the person on the left of the picture, 1 on the right.
+            "faces": [
+                [f["start"], f["end"], 0 if f.get("person") == "left" else 1]
+                for f in result.get("faces", [])
+            ],
         },
         "suggestions": [_suggestion_fields(s) for s in suggestions_for_film(film)],
     }

@@ -444,10 +444,12 @@ def make_dialogue_film(
     snr_db: float | None = None,
     width: int = 320,
     height: int = 240,
+    portraits: bool = False,
 ) -> Dialogue:
-    """Render a dialogue, write it as an MP4 film at ``path`` and return its ground truth."""
+    """Render a dialogue, write it as an MP4 film at ``path`` and return its ground truth
+    (``portraits``: two faces on the picture, see ``write_film``)."""
     dialogue = render_dialogue(seed=seed, seconds=seconds, adult=adult, child=child, snr_db=snr_db)
-    write_film(path, dialogue.audio, width=width, height=height)
+    write_film(path, dialogue.audio, width=width, height=height, portraits=portraits)
     return dialogue
 
 

@@ -264,9 +264,10 @@ def seed_demo(password: str | None = None) -> tuple[Service, list[tuple[DemoPers
 
 
 def seed_demo_film() -> Film | None:
-    """Give the demo's in-cycles case a generated film (a short dialogue when espeak-ng is on the
-    machine, otherwise a test pattern with speech-like sound). The worker processes and analyses
-    it like any upload. Returns None when the film is already there."""
+    """Give the demo's in-cycles case a generated film (a short dialogue with two photographed
+    faces when espeak-ng is on the machine, otherwise a test pattern with speech-like sound).
+    The worker processes and analyses it like any upload. Returns None when the film is already
+    there."""
     from attune.analysis import testmedia as dialogue
     from attune.films import testmedia
     from attune.films.models import Film
@@ -283,7 +284,9 @@ def seed_demo_film() -> Film | None:
     with tempfile.TemporaryDirectory(prefix="attune-demo-") as tmp:
         path = Path(tmp) / "library-reading.mp4"
         if dialogue.espeak_available():
-            dialogue.make_dialogue_film(path, seed=7, seconds=45, width=640, height=360)
+            dialogue.make_dialogue_film(
+                path, seed=7, seconds=45, width=640, height=360, portraits=True
+            )
         else:
             testmedia.make_film(path, seconds=30, width=640, height=360, speech_like_audio=True)
         return film_import(actor=case.guider, case=case, cycle=case.cycles.get(number=1), path=path)
