@@ -188,7 +188,9 @@ ATTUNE_REQUIRE_MFA = env_bool("ATTUNE_REQUIRE_MFA", default=PRODUCTION)
 
 AXES_FAILURE_LIMIT = env_int("ATTUNE_LOCKOUT_ATTEMPTS", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per account and address; per account alone once it has had this many failures from anywhere.
+AXES_LOCKOUT_PARAMETERS = "attune.accounts.selectors.lockout_parameters"
+ATTUNE_ACCOUNT_LOCKOUT_ATTEMPTS = env_int("ATTUNE_ACCOUNT_LOCKOUT_ATTEMPTS", 20, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "email"  # the key allauth passes to authenticate()
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"

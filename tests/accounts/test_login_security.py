@@ -152,3 +152,26 @@ def test_each_request_renews_the_idle_window(owner: User, client_for: ClientFor)
         assert client.get("/cases/").status_code == 200  # 50 minutes in, never idle for 30
         clock.shift(timedelta(minutes=31))
         assert client.get("/cases/")["Location"].startswith("/accounts/login/")
+
+
+@FAST_HASHING
+def test_guessing_from_many_addresses_locks_the_account(person: User) -> None:
+    per_address = django_settings.AXES_FAILURE_LIMIT - 1  # each address stays under its limit
+    addresses = -(-django_settings.ATTUNE_ACCOUNT_LOCKOUT_ATTEMPTS // per_address)
+    for n in range(addresses):
+        client = Client(REMOTE_ADDR=f"198.51.100.{n + 1}")
+        for _ in range(per_address):
+            sign_in(client, person.email, "guessing-again")
+
+    # The right password, from an address that never failed: the account is locked for now.
+    locked = sign_in(Client(REMOTE_ADDR="203.0.113.7"), person.email, PASSWORD)
+
+    assert locked.status_code == 429
+
+
+@FAST_HASHING
+def test_a_few_failures_from_elsewhere_do_not_lock_the_account(person: User) -> None:
+    for n in range(3):
+        sign_in(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), person.email, "guessing-again")
+
+    assert sign_in(Client(REMOTE_ADDR="203.0.113.7"), person.email, PASSWORD).status_code == 302

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import Http404
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet, Sum
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from attune.accounts.models import ApiToken, Invitation, SupervisionLink, User
@@ -68,3 +71,26 @@ def open_invitations_for_admin(user: User) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         service_id=user.service_id or 0, accepted_at__isnull=True, expires_at__gt=timezone.now()
     )
+
+
+def lockout_parameters(request: object, credentials: dict[str, object] | None) -> list[object]:
+    """What django-axes counts failed sign-ins against (``AXES_LOCKOUT_PARAMETERS``).
+
+    Normally the account and the address together, so one person's typos never lock out a
+    colleague behind the same school network. Once an account has had
+    ``ATTUNE_ACCOUNT_LOCKOUT_ATTEMPTS`` failures within the cool-off, from any mix of addresses,
+    the account alone is counted, so guessing from many addresses locks it too."""
+    from axes.helpers import get_client_username
+    from axes.models import AccessAttempt
+
+    per_address: list[object] = [["username", "ip_address"]]
+    if not isinstance(request, HttpRequest):
+        return per_address
+    username = get_client_username(request, credentials)
+    if not username:
+        return per_address
+    since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
+    total = AccessAttempt.objects.filter(username=username, attempt_time__gte=since).aggregate(
+        total=Sum("failures_since_start")
+    )["total"]
+    return ["username"] if (total or 0) >= settings.ATTUNE_ACCOUNT_LOCKOUT_ATTEMPTS else per_address
