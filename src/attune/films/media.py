@@ -29,6 +29,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -300,6 +301,7 @@ class ProbeResult:
             and (self.profile or "").lower() in BROWSER_H264_PROFILES
             and self.pix_fmt in BROWSER_PIX_FMTS
             and self.rotation == 0
+            and not self.is_variable_frame_rate
         )
 
     @property
@@ -433,7 +435,9 @@ def _probe_container(
     swapped = rotation in (90, 270)
     display_width, display_height = (height, width) if swapped else (width, height)
 
-    fps = _frame_rate(video, duration)
+    variable = _looks_variable(packet_times)
+    # A variable-rate film is made constant at the camera's own rate (dropped frames repeat).
+    fps = _constant_rate(video, duration) if variable else _frame_rate(video, duration)
     frame_count = int(video.frames) if video.frames else max(1, round(duration * fps))
     if frame_count <= 1:
         raise MediaRejected(_STILL_REASON)
@@ -464,7 +468,7 @@ def _probe_container(
         audio_codec=audio_ctx.name if audio_ctx is not None else None,
         audio_sample_rate=int(audio_ctx.sample_rate) if audio_ctx is not None else None,
         audio_channels=int(audio_ctx.channels) if audio_ctx is not None else None,
-        is_variable_frame_rate=_looks_variable(packet_times),
+        is_variable_frame_rate=variable,
         browser_playable=False,
         video_stream_index=video.index,
         audio_stream_index=audio_stream.index if audio_stream is not None else None,
@@ -504,6 +508,41 @@ def _frame_rate(video: VideoStream, duration: float) -> float:
     if video.frames and duration > 0:
         return video.frames / duration
     return 25.0
+
+
+#: The rates a variable-rate film is made constant at: the usual camera rates.
+_CAMERA_RATES = (
+    Fraction(24000, 1001),
+    Fraction(24),
+    Fraction(25),
+    Fraction(30000, 1001),
+    Fraction(30),
+    Fraction(50),
+    Fraction(60000, 1001),
+    Fraction(60),
+)
+
+
+def _constant_rate(video: VideoStream, duration: float) -> float:
+    """The rate to make a variable-rate film constant at: the fastest the stream claims (its
+    nominal rate; the average is lower where frames were dropped), snapped to a usual camera
+    rate within 2 %, never above 60."""
+    claimed = [
+        float(rate)
+        for rate in (video.base_rate, video.guessed_rate, video.average_rate)
+        if rate and 0 < float(rate) <= 240
+    ]
+    fastest = min(60.0, max(claimed, default=_frame_rate(video, duration)))
+    nearest = min(_CAMERA_RATES, key=lambda r: abs(float(r) - fastest))
+    return float(nearest) if abs(float(nearest) - fastest) <= 0.02 * fastest else fastest
+
+
+def _rate_argument(fps: float) -> str:
+    """``fps`` as ffmpeg's ``-r`` wants it, exact for the NTSC rates (30000/1001, not 29.97)."""
+    for rate in _CAMERA_RATES:
+        if abs(float(rate) - fps) < 0.002:
+            return f"{rate.numerator}/{rate.denominator}"
+    return f"{fps:.3f}"
 
 
 def _decode_first_frame(
@@ -567,6 +606,9 @@ def _transcode_reasons(result: ProbeResult) -> list[str]:
         reasons.append(f"audio codec {result.audio_codec}")
     if result.rotation:
         reasons.append(f"rotated {result.rotation}°")
+    if result.is_variable_frame_rate:
+        # Frame-exact stepping, clips and stills need every frame at a fixed time.
+        reasons.append("variable frame rate")
     return reasons
 
 
@@ -809,6 +851,8 @@ def playable_args(
             "-g",
             str(gop),
         ]
+        if pr.is_variable_frame_rate:
+            args += ["-fps_mode", "cfr", "-r", _rate_argument(pr.fps)]
     if pr.has_audio:
         if pr.audio_copyable:
             args += ["-c:a", "copy"]
