@@ -12,6 +12,9 @@ function setupPad(canvas) {
   let drawing = false;
   let last = null;
   let hasInk = false;
+  // A signature being redrawn after a resize (an image loads asynchronously): until it is back on
+  // the canvas, this is the signature, so a submit in between does not send an empty box.
+  let pending = null;
 
   function pen() {
     ctx.lineWidth = 2.6;
@@ -22,10 +25,12 @@ function setupPad(canvas) {
   }
 
   function restore(dataUrl) {
+    pending = dataUrl;
     const img = new Image();
     img.onload = () => {
       const rect = canvas.getBoundingClientRect();
       ctx.drawImage(img, 0, 0, rect.width, rect.height);
+      if (pending === dataUrl) pending = null;
     };
     img.src = dataUrl;
   }
@@ -37,7 +42,7 @@ function setupPad(canvas) {
     const width = Math.round(rect.width * ratio);
     const height = Math.round(rect.height * ratio);
     if (canvas.width === width && canvas.height === height) return;
-    const kept = hasInk ? canvas.toDataURL("image/png") : null;
+    const kept = hasInk ? pending || canvas.toDataURL("image/png") : null;
     canvas.width = width;
     canvas.height = height;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -52,13 +57,14 @@ function setupPad(canvas) {
 
   function save() {
     if (!input) return;
-    input.value = hasInk ? canvas.toDataURL("image/png") : "";
+    input.value = hasInk ? pending || canvas.toDataURL("image/png") : "";
     if (state) state.textContent = hasInk ? "Signature captured." : "";
   }
 
   canvas.addEventListener("pointerdown", (event) => {
     if (event.button !== undefined && event.button > 0) return;
     event.preventDefault();
+    pending = null; // drawing on: the canvas is the signature again
     canvas.setPointerCapture?.(event.pointerId);
     drawing = true;
     last = point(event);
@@ -96,6 +102,7 @@ function setupPad(canvas) {
     const rect = canvas.getBoundingClientRect();
     ctx.clearRect(0, 0, rect.width, rect.height);
     hasInk = false;
+    pending = null;
     save();
   });
 
