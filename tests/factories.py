@@ -14,8 +14,10 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from attune.accounts.models import Service, SupervisionLink, User
+from attune.analysis.models import AnalysisStatus, FilmAnalysis, Suggestion
 from attune.cases import services as case_services
 from attune.cases.models import Adult, AdultKind, Case, HelpingQuestion, InitialMeeting
+from attune.films.models import Film, FilmStatus
 
 
 class ServiceFactory(DjangoModelFactory[Service]):
@@ -120,3 +122,46 @@ def consent_to_everything(case: Case) -> None:
             typed_name=adult.name,
             confirmed=True,
         )
+
+
+def make_ready_film(case: Case, *, cycle_number: int = 1, **fields: Any) -> Film:
+    """A film row as processing leaves it, without media (for pages and rules that never fetch
+    the film itself). Where a test needs a playable film, see `tests/moments/conftest.py`."""
+    values: dict[str, Any] = {
+        "original_filename": "tea.mp4",
+        "status": FilmStatus.READY,
+        "upload_size": 100,
+        "upload_chunk_size": 100,
+        "upload_received": 100,
+        "upload_expires_at": timezone.now() + timedelta(hours=1),
+        "duration": 4.0,
+        "fps": 25,
+        "width": 160,
+        "height": 96,
+        "ready_at": timezone.now(),
+        **fields,
+    }
+    return Film.objects.create(
+        case=case, cycle=case.cycles.get(number=cycle_number), uploaded_by=case.guider, **values
+    )
+
+
+def make_suggestion(
+    film: Film, *, analysis: FilmAnalysis | None = None, **fields: Any
+) -> Suggestion:
+    """A moment finder's suggestion on ``film``, stored directly; the finished analysis that
+    proposed it is made too when the film has none."""
+    if analysis is None:
+        analysis, _ = FilmAnalysis.objects.get_or_create(
+            film=film, defaults={"status": AnalysisStatus.DONE, "progress": 1.0}
+        )
+    values: dict[str, Any] = {
+        "rank": Suggestion.objects.filter(film=film).count() + 1,
+        "start": 0.5,
+        "end": 3.0,
+        "score": 0.8,
+        "principles": ["Receiving initiatives"],
+        "reason": "The child started talking at 00:00; you responded after 0.4 s.",
+        **fields,
+    }
+    return Suggestion.objects.create(film=film, analysis=analysis, **values)

@@ -52,7 +52,7 @@ from attune.vault.models import ObjectKind
 from attune.vault.services import object_store
 from tests.conftest import ClientFor
 from tests.consent.helpers import drawn_png
-from tests.factories import UserFactory, consent_to_everything
+from tests.factories import UserFactory, consent_to_everything, make_suggestion
 
 # --------------------------------------------------------------------------- the routes
 
@@ -309,16 +309,7 @@ def _suggestion(film: Film) -> Suggestion:
     analysis = FilmAnalysis.objects.create(
         film=film, status=AnalysisStatus.DONE, progress=1.0, result=result.to_dict()
     )
-    return Suggestion.objects.create(
-        film=film,
-        analysis=analysis,
-        rank=1,
-        start=0.0,
-        end=2.5,
-        score=0.7,
-        principles=["Receiving initiatives"],
-        reason="The child started talking at 00:00; you responded after 0.4 s.",
-    )
+    return make_suggestion(film, analysis=analysis, start=0.0, end=2.5)
 
 
 @dataclass

@@ -4,19 +4,17 @@ the analysis' notes) or failed (with the reason, and "Analyse again" for the gui
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from attune.accounts.models import User
-from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis, Suggestion
+from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis
 from attune.audit.models import AuditEvent
 from attune.cases import services as case_services
 from attune.cases.models import Case, CaseState
-from attune.films.models import Film, FilmStatus
+from attune.films.models import Film
 from tests.conftest import ClientFor
+from tests.factories import make_ready_film, make_suggestion
 from tests.moments.conftest import give_consent
 
 
@@ -26,23 +24,7 @@ def film(case: Case) -> Film:
     page never fetches the film itself, so no media is stored)."""
     case = case_services.case_transition(actor=case.guider, case=case, to_state=CaseState.AGREED)
     give_consent(case)
-    return Film.objects.create(
-        case=case,
-        cycle=case.cycles.get(number=1),
-        uploaded_by=case.guider,
-        original_filename="tea.mp4",
-        status=FilmStatus.READY,
-        upload_size=100,
-        upload_chunk_size=100,
-        upload_received=100,
-        upload_expires_at=timezone.now() + timedelta(hours=1),
-        duration=4.0,
-        fps=25,
-        width=160,
-        height=96,
-        has_audio=False,
-        ready_at=timezone.now(),
-    )
+    return make_ready_film(case, has_audio=False)
 
 
 def _analysis(film: Film, status: str, **fields: object) -> FilmAnalysis:
@@ -50,18 +32,7 @@ def _analysis(film: Film, status: str, **fields: object) -> FilmAnalysis:
 
 
 def _suggestion(analysis: FilmAnalysis, decision: str = Decision.OPEN, **fields: object) -> None:
-    Suggestion.objects.create(
-        film=analysis.film,
-        analysis=analysis,
-        rank=Suggestion.objects.filter(film=analysis.film).count() + 1,
-        start=0.5,
-        end=3.0,
-        score=0.8,
-        principles=["Receiving initiatives"],
-        reason="The child started talking; you responded.",
-        decision=decision,
-        **fields,
-    )
+    make_suggestion(analysis.film, analysis=analysis, decision=decision, **fields)
 
 
 def page(client: Client, film: Film) -> str:

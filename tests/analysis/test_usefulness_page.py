@@ -10,12 +10,12 @@ import pytest
 from django.utils import timezone
 
 from attune.accounts.models import Service, User
-from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis, Suggestion
+from attune.analysis.models import Decision, Suggestion
 from attune.analysis.selectors import usefulness_report
 from attune.cases.models import Case
-from attune.films.models import Film, FilmStatus
+from attune.films.models import Film
 from tests.conftest import ClientFor
-from tests.factories import UserFactory, make_ready_case
+from tests.factories import UserFactory, make_ready_case, make_ready_film, make_suggestion
 
 URL = "/service/suggestions/"
 NOW = timezone.now()
@@ -23,17 +23,7 @@ TWO_MONTHS_AGO = NOW - timedelta(days=62)
 
 
 def _film(case: Case) -> Film:
-    return Film.objects.create(
-        case=case,
-        cycle=case.cycles.get(number=1),
-        uploaded_by=case.guider,
-        original_filename="tea.mp4",
-        status=FilmStatus.READY,
-        upload_size=100,
-        upload_chunk_size=100,
-        upload_received=100,
-        upload_expires_at=NOW + timedelta(hours=1),
-    )
+    return make_ready_film(case)
 
 
 def _suggestion(
@@ -46,16 +36,9 @@ def _suggestion(
     decided_at: datetime | None = NOW,
     current: bool = True,
 ) -> Suggestion:
-    analysis, _ = FilmAnalysis.objects.get_or_create(
-        film=film, defaults={"status": AnalysisStatus.DONE, "progress": 1.0}
-    )
-    return Suggestion.objects.create(
-        film=film,
-        analysis=analysis,
-        rank=Suggestion.objects.filter(film=film).count() + 1,
-        start=0.5,
+    return make_suggestion(
+        film,
         end=3.0,
-        score=0.8,
         principles=list(principles),
         reason="The child started talking; you responded.",
         kind=kind,

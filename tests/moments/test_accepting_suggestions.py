@@ -4,15 +4,18 @@ guider alone decides, and everyone else is refused."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 
 from attune.accounts.models import User
-from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis, Suggestion
+from attune.analysis.models import Decision, Suggestion
 from attune.analysis.selectors import suggestion_usefulness
 from attune.audit.models import AuditEvent
 from attune.films.models import Film
 from attune.moments.models import Moment, Principle
 from tests.conftest import ClientFor
+from tests.factories import make_suggestion
 from tests.moments.conftest import post_json
 
 REASON = (
@@ -21,20 +24,14 @@ REASON = (
 )
 
 
-def _suggestion(film: Film, **fields: object) -> Suggestion:
-    analysis, _ = FilmAnalysis.objects.get_or_create(
-        film=film, defaults={"status": AnalysisStatus.DONE, "progress": 1.0}
-    )
-    values: dict[str, object] = {
-        "rank": Suggestion.objects.filter(film=film).count() + 1,
-        "start": 0.5,
+def _suggestion(film: Film, **fields: Any) -> Suggestion:
+    values: dict[str, Any] = {
         "end": 2.98,
-        "score": 0.8,
         "principles": ["Receiving initiatives", "Developing attuned interactions"],
         "reason": REASON,
+        **fields,
     }
-    values.update(fields)
-    return Suggestion.objects.create(film=film, analysis=analysis, **values)
+    return make_suggestion(film, **values)
 
 
 def accept_url(suggestion: Suggestion) -> str:

@@ -7,11 +7,12 @@ import json
 from django.test import Client
 
 from attune.accounts.models import User
-from attune.analysis.models import AnalysisStatus, FilmAnalysis, Suggestion
+from attune.analysis.models import AnalysisStatus, FilmAnalysis
 from attune.films.models import Film, FilmStatus
 from attune.moments import services
 from attune.moments.models import MomentKind
 from tests.conftest import ClientFor
+from tests.factories import make_suggestion
 
 
 def editor_data(response: object) -> dict:
@@ -63,16 +64,7 @@ def test_an_analysed_film_brings_its_lanes_and_suggestions(guider: Client, film:
             "notes": [],
         },
     )
-    Suggestion.objects.create(
-        film=film,
-        analysis=analysis,
-        rank=1,
-        start=0.0,
-        end=2.7,
-        score=0.7,
-        principles=["Receiving initiatives"],
-        reason="The child started talking at 00:00; you responded after 0.4 s.",
-    )
+    make_suggestion(film, analysis=analysis, start=0.0, end=2.7)
 
     data = editor_data(guider.get(f"/moments/films/{film.pk}/"))["analysis"]
 
