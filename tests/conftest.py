@@ -1,7 +1,8 @@
 """The base fixture set: two services, a case and someone in every role around it.
 
 `owner` guides `case`; `colleague` is another guider in the same service; `service_admin` runs the
-service; `supervisor` supervises `owner`; `outsider` is a guider in `other_service`.
+service; `supervisor` supervises `owner`; `outsider` is a guider in `other_service`, whose admin
+is `other_admin`.
 """
 
 from __future__ import annotations
@@ -109,6 +110,17 @@ def supervisor(service: Service, owner: User) -> User:
 def outsider(other_service: Service) -> User:
     return UserFactory.create(
         service=other_service, email="outsider@example.org", full_name="Oscar Outsider"
+    )
+
+
+@pytest.fixture
+def other_admin(other_service: Service) -> User:
+    """The service admin of the other service."""
+    return UserFactory.create(
+        service=other_service,
+        email="other-admin@example.org",
+        is_guider=False,
+        is_service_admin=True,
     )
 
 

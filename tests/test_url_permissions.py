@@ -52,7 +52,7 @@ from attune.vault.models import ObjectKind
 from attune.vault.services import object_store
 from tests.conftest import ClientFor
 from tests.consent.helpers import drawn_png
-from tests.factories import UserFactory, consent_to_everything, make_suggestion
+from tests.factories import consent_to_everything, make_suggestion
 
 # --------------------------------------------------------------------------- the routes
 
@@ -355,16 +355,6 @@ class World:
         for param in route.params:
             path = re.sub(rf"<(?:\w+:)?{param}>", self.value(param), path)
         return "/" + path
-
-
-@pytest.fixture
-def other_admin(other_service: Service) -> User:
-    return UserFactory.create(
-        service=other_service,
-        email="other-admin@example.org",
-        is_guider=False,
-        is_service_admin=True,
-    )
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from attune.analysis.selectors import usefulness_report
 from attune.cases.models import Case
 from attune.films.models import Film
 from tests.conftest import ClientFor
-from tests.factories import UserFactory, make_ready_case, make_ready_film, make_suggestion
+from tests.factories import make_ready_case, make_ready_film, make_suggestion
 
 URL = "/service/suggestions/"
 NOW = timezone.now()
@@ -46,16 +46,6 @@ def _suggestion(
         decision=decision,
         reject_reason=reason,
         decided_at=None if decision == Decision.OPEN else decided_at,
-    )
-
-
-@pytest.fixture
-def other_admin(other_service: Service) -> User:
-    return UserFactory.create(
-        service=other_service,
-        email="other-admin@example.org",
-        is_guider=False,
-        is_service_admin=True,
     )
 
 
