@@ -3,10 +3,13 @@ without media access), and accepting, rejecting and relabelling are kept."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.http import HttpResponse
+from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
@@ -221,3 +224,27 @@ def test_decisions_stay_on_the_list_when_the_same_window_comes_back(
     windows = [(round(s.start, 2), round(s.end, 2)) for s in current]
     assert len(windows) == len(set(windows)), "a decided window came back as a new suggestion"
     assert [s.rank for s in current] == list(range(1, len(current) + 1))
+
+
+def test_the_editor_corrects_speakers_over_the_api(
+    analysed_film: Film, client_for: ClientFor, owner: User, supervisor: User
+) -> None:
+    url = f"/api/films/{analysed_film.pk}/speakers"
+    guider = client_for(owner)
+
+    def post(client: Client, body: dict[str, object]) -> HttpResponse:
+        return client.post(url, json.dumps(body), content_type="application/json")
+
+    before = guider.get(f"/api/films/{analysed_film.pk}/suggestions").json()["lanes"]
+    missing = post(guider, {"action": "merge"})
+    assert missing.status_code == 422
+    assert missing.json()["error"]["fields"][0]["field"] == "speaker"
+    no_segment = post(guider, {"action": "segment", "speaker": "adult"})
+    assert no_segment.json()["error"]["fields"][0]["field"] == "segment"
+    assert post(client_for(supervisor), {"action": "swap"}).status_code == 403
+
+    merged = post(guider, {"action": "merge", "speaker": "adult"})
+    assert merged.status_code == 200
+    assert merged.json()["lanes"]["child"] == [] and merged.json()["relabelled"] is True
+    reset = post(guider, {"action": "reset"}).json()
+    assert reset["lanes"] == before and reset["relabelled"] is False

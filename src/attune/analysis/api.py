@@ -16,7 +16,6 @@ from ninja.responses import Status
 from attune.accounts.models import User
 from attune.analysis import selectors, services
 from attune.analysis.models import Suggestion
-from attune.core.errors import ServiceError
 from attune.films.selectors import film_for_user
 
 router = Router(tags=["analysis"])
@@ -107,25 +106,13 @@ def film_reanalyse(request: HttpRequest, film_id: uuid.UUID) -> Status:
 )
 def film_speakers(request: HttpRequest, film_id: uuid.UUID, payload: SpeakersIn) -> Any:
     film, _ = film_for_user(_user(request), film_id)
-    actor = _user(request)
-    if payload.action == "swap":
-        services.analysis_relabel(actor=actor, film=film, label_map=services.SWAP)
-    elif payload.action == "reset":
-        services.analysis_relabel_reset(actor=actor, film=film)
-    elif payload.speaker is None:
-        raise ServiceError("Say which speaker: adult or child.", field="speaker")
-    elif payload.action == "merge":
-        services.analysis_relabel(
-            actor=actor,
-            film=film,
-            label_map={"adult": payload.speaker, "child": payload.speaker},
-        )
-    elif payload.segment is None:
-        raise ServiceError("Say which stretch of speech.", field="segment")
-    else:
-        services.analysis_relabel_segment(
-            actor=actor, film=film, segment=payload.segment, speaker=payload.speaker
-        )
+    services.analysis_speakers(
+        actor=_user(request),
+        film=film,
+        action=payload.action,
+        speaker=payload.speaker,
+        segment=payload.segment,
+    )
     return selectors.editor_payload(film)
 
 

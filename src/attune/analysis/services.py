@@ -314,6 +314,33 @@ def analysis_relabel_reset(*, actor: User, film: Film) -> FilmAnalysis:
     return job
 
 
+def analysis_speakers(
+    *,
+    actor: User,
+    film: Film,
+    action: str,
+    speaker: str | None = None,
+    segment: int | None = None,
+) -> FilmAnalysis:
+    """The editor's speaker corrections: ``swap`` adult and child, ``merge`` all speech to
+    ``speaker``, give speech number ``segment`` to ``speaker``, or ``reset`` every change."""
+    if action == "swap":
+        return analysis_relabel(actor=actor, film=film, label_map=SWAP)
+    if action == "reset":
+        return analysis_relabel_reset(actor=actor, film=film)
+    if speaker not in ("adult", "child"):
+        raise ServiceError("Say which speaker: adult or child.", field="speaker")
+    if action == "merge":
+        return analysis_relabel(
+            actor=actor, film=film, label_map={"adult": speaker, "child": speaker}
+        )
+    if action == "segment":
+        if segment is None:
+            raise ServiceError("Say which stretch of speech.", field="segment")
+        return analysis_relabel_segment(actor=actor, film=film, segment=segment, speaker=speaker)
+    raise ServiceError("Choose swap, merge, segment or reset.", field="action")
+
+
 def _relabelled(
     actor: User, job: FilmAnalysis, result: AnalysisResult, labels: dict[str, Any]
 ) -> None:
