@@ -3,12 +3,11 @@ without media access), and accepting, rejecting and relabelling are kept."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
@@ -26,6 +25,7 @@ from attune.vault.models import ObjectKind
 from attune.vault.services import object_store_path
 from tests.analysis.conftest import AnalysedDialogue
 from tests.conftest import ClientFor
+from tests.moments.conftest import post_json
 
 
 def _ready_film(case: Case, source: Path) -> Film:
@@ -232,8 +232,8 @@ def test_the_editor_corrects_speakers_over_the_api(
     url = f"/api/films/{analysed_film.pk}/speakers"
     guider = client_for(owner)
 
-    def post(client: Client, body: dict[str, object]) -> HttpResponse:
-        return client.post(url, json.dumps(body), content_type="application/json")
+    def post(client: Client, body: dict[str, object]) -> Any:
+        return post_json(client, url, body)
 
     before = guider.get(f"/api/films/{analysed_film.pk}/suggestions").json()["lanes"]
     missing = post(guider, {"action": "merge"})
