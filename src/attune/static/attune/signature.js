@@ -35,14 +35,24 @@ function setupPad(canvas) {
     img.src = dataUrl;
   }
 
-  // The canvas is sized by CSS; its bitmap follows at the screen's pixel density.
+  // The signature as a PNG data URL: the one being redrawn, else the canvas, else (a canvas with
+  // no size gives no picture) the last one saved.
+  function snapshot() {
+    if (pending) return pending;
+    const url = canvas.width && canvas.height ? canvas.toDataURL("image/png") : "";
+    return url.startsWith("data:image/png") ? url : input?.value || "";
+  }
+
+  // The canvas is sized by CSS; its bitmap follows at the screen's pixel density. A canvas laid
+  // out with no size (hidden, or mid-way through a layout change) is left as it is.
   function resize() {
     const ratio = Math.max(window.devicePixelRatio || 1, 1);
     const rect = canvas.getBoundingClientRect();
     const width = Math.round(rect.width * ratio);
     const height = Math.round(rect.height * ratio);
+    if (!width || !height) return;
     if (canvas.width === width && canvas.height === height) return;
-    const kept = hasInk ? pending || canvas.toDataURL("image/png") : null;
+    const kept = hasInk ? snapshot() : null;
     canvas.width = width;
     canvas.height = height;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -57,7 +67,7 @@ function setupPad(canvas) {
 
   function save() {
     if (!input) return;
-    input.value = hasInk ? pending || canvas.toDataURL("image/png") : "";
+    input.value = hasInk ? snapshot() : "";
     if (state) state.textContent = hasInk ? "Signature captured." : "";
   }
 
