@@ -19,41 +19,18 @@ import json
 import os
 import random
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from films import bench_film
+
 TARGET = 1.1
 CLIPS = 10
 CLIP_SECONDS = 8
 FPS = 30
-
-
-def make_bench_film(cache: Path, minutes: float) -> Path:
-    """The same film bench/films.py makes (and shares through the cache)."""
-    from attune.films.testmedia import make_film
-
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"films-{minutes:g}min-1080p30-h264.mp4"
-    if path.is_file():
-        return path
-    print(f"making a {minutes:g}-minute 1080p30 h264 film (once) ...", file=sys.stderr)
-    partial = path.with_suffix(".partial.mp4")
-    make_film(
-        partial,
-        seconds=minutes * 60,
-        width=1920,
-        height=1080,
-        fps=FPS,
-        codec="h264",
-        keyint=2 * FPS,
-        speech_like_audio=True,
-    )
-    os.replace(partial, path)
-    return path
 
 
 def throwaway_attune(data_dir: Path) -> None:
@@ -192,7 +169,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
     minutes = 1.0 if args.quick else 15.0
-    source = make_bench_film(args.cache.resolve(), minutes)
+    source = bench_film(args.cache.resolve(), minutes)
 
     with tempfile.TemporaryDirectory(prefix="attune-bench-clips-") as tmp:
         scratch = Path(tmp)

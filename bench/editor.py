@@ -31,7 +31,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from clips import make_bench_film, ready_film, throwaway_attune
+from clips import ready_film, throwaway_attune
+from films import bench_film
 
 SEEKS = 20
 LOADS = 4
@@ -163,7 +164,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
     minutes = 1.0 if args.quick else 15.0
-    source = make_bench_film(args.cache.resolve(), minutes)
+    source = bench_film(args.cache.resolve(), minutes)
 
     with tempfile.TemporaryDirectory(prefix="attune-bench-editor-") as tmp:
         data_dir = Path(tmp) / "data"

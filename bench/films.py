@@ -44,7 +44,9 @@ STREAM_BYTES = 100 * 1024 * 1024
 RANGE_BYTES = 512 * 1024
 
 
-def _film(cache: Path, minutes: float, codec: str) -> Path:
+def bench_film(cache: Path, minutes: float, codec: str = "h264") -> Path:
+    """A 1080p30 film with speech-like sound and a key frame every 2 s, made once and kept in
+    ``cache`` (bench/clips.py and bench/editor.py use the same one)."""
     cache.mkdir(parents=True, exist_ok=True)
     path = cache / f"films-{minutes:g}min-1080p30-{codec}.mp4"
     if path.is_file():
@@ -236,10 +238,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="attune-bench-") as tmp:
         scratch = Path(tmp)
         if "remux" in only:
-            film = _film(args.cache, minutes, "h264")
+            film = bench_film(args.cache, minutes, "h264")
             print(json.dumps(bench_remux(film, scratch, minutes, repeat)), flush=True)
         if "transcode" in only:
-            film = _film(args.cache, minutes, "hevc")
+            film = bench_film(args.cache, minutes, "hevc")
             print(json.dumps(bench_transcode(film, scratch, minutes, repeat)), flush=True)
         if "streaming" in only:
             for line in bench_streaming(scratch):
