@@ -7,15 +7,42 @@ export ATTUNE_DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/attune_test
 
-.PHONY: run install migrate demo test lint typecheck test-sqlite test-postgres test-e2e bench clean
+.PHONY: run install lock upgrade lock-check migrate demo test lint typecheck layers test-sqlite test-postgres test-e2e bench clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# The whole dependency tree is pinned in uv.lock; uv itself is pinned here and installed from PyPI
+# into its own small environment, so nothing is installed by hand.
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PYTHON ?= $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+EXTRAS := --extra dev --extra rq
+
+$(UV):
+	@$(PYTHON) -m venv $(TOOLS)
+	@$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
+
+# --locked: install exactly what uv.lock says, and stop if it is out of step with pyproject.toml.
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@start=$$(date +%s); \
+	$(UV) sync --locked $(EXTRAS) --quiet && \
+	echo "Installed the locked dependencies in $$(( $$(date +%s) - start )) s"
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# `make lock` records a change to pyproject.toml in uv.lock (keeping every other pin);
+# `make upgrade` moves every pin to the newest release the ranges allow. Run `make test` after.
+lock: | $(UV)
+	$(UV) lock
+
+upgrade: | $(UV)
+	$(UV) lock --upgrade
+
+# Fails when pyproject.toml asks for something uv.lock does not pin.
+lock-check: | $(UV)
+	$(UV) lock --check
 
 migrate: install
 	$(BIN)/attune migrate --noinput -v0
@@ -47,7 +74,7 @@ test-postgres: install
 test-e2e: install
 	ATTUNE_DATA_DIR=$$(mktemp -d) ATTUNE_TEST_SQLITE_FILE=1 $(BIN)/pytest -m e2e -q
 
-test: lint typecheck test-sqlite test-postgres test-e2e
+test: lock-check lint typecheck test-sqlite test-postgres test-e2e
 
 bench: install
 	$(BIN)/python bench/films.py --quick
@@ -57,4 +84,4 @@ bench: install
 	$(BIN)/python bench/analysis_quality.py --quick
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) var .mypy_cache .ruff_cache

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "attune.accounts"
     label = "accounts"
     verbose_name = "Services and people"
+
+    def ready(self) -> None:
+        from attune.accounts import adapters  # noqa: F401  (connects the sign-in receiver)
