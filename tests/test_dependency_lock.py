@@ -45,10 +45,11 @@ def test_adding_a_dependency_without_relocking_fails_the_check(project_copy: Pat
     # sqlparse is already in the lock (Django needs it), so this fails for being unlocked as a
     # direct requirement, not for want of a network.
     assert '"Django>=5.2,<6.0",' in text
-    pyproject.write_text(text.replace('"Django>=5.2,<6.0",', '"Django>=5.2,<6.0",\n  "sqlparse>=0.4",'))
+    pyproject.write_text(
+        text.replace('"Django>=5.2,<6.0",', '"Django>=5.2,<6.0",\n  "sqlparse>=0.4",')
+    )
 
     result = uv_lock_check(project_copy)
 
     assert result.returncode != 0
     assert "needs to be updated" in result.stderr
-
