@@ -15,6 +15,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from attune.accounts.models import User
 from attune.analysis import selectors, services
 from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis, Suggestion
+from attune.audit.models import AuditEvent
 from attune.cases import services as case_services
 from attune.cases.models import Case, CaseState
 from attune.consent.models import Scope, SignatureMethod
@@ -26,6 +27,7 @@ from attune.vault.services import object_store_path
 from tests.analysis.conftest import AnalysedDialogue
 from tests.conftest import ClientFor
 from tests.moments.conftest import post_json
+from tests.plaintext import readable_media
 
 
 def _ready_film(case: Case, source: Path) -> Film:
@@ -175,19 +177,31 @@ def test_enqueue_only_for_ready_films(case: Case, clean_dialogue: AnalysedDialog
     assert not FilmAnalysis.objects.filter(film=film).exists()
 
 
-def test_an_interrupted_analysis_is_marked_failed(
+def test_an_interrupted_analysis_is_queued_again_then_failed_at_the_attempt_limit(
     case: Case, clean_dialogue: AnalysedDialogue
 ) -> None:
     film = _ready_film(case, clean_dialogue.path)
     FilmAnalysis.objects.create(
         film=film,
         status=AnalysisStatus.RUNNING,
-        started_at=timezone.now() - timedelta(hours=3),
+        attempts=1,
+        heartbeat_at=timezone.now() - timedelta(hours=3),
     )
     assert services.analyses_recover_stale() == 1
     analysis = FilmAnalysis.objects.get(film=film)
+    assert analysis.status == AnalysisStatus.QUEUED
+    assert AuditEvent.objects.filter(action="analysis.requeued", object_id=str(film.pk)).exists()
+
+    FilmAnalysis.objects.filter(film=film).update(
+        status=AnalysisStatus.RUNNING,
+        attempts=services.ANALYSIS_JOB.max_attempts,
+        heartbeat_at=timezone.now() - timedelta(hours=3),
+    )
+    assert services.analyses_recover_stale() == 1
+    analysis.refresh_from_db()
     assert analysis.status == AnalysisStatus.FAILED
     assert "interrupted" in analysis.failure_reason
+    assert AuditEvent.objects.filter(action="analysis.failed").exists()
 
 
 def test_the_editor_gets_lanes_and_suggestions(analysed_film: Film) -> None:
@@ -248,3 +262,36 @@ def test_the_editor_corrects_speakers_over_the_api(
     assert merged.json()["lanes"]["child"] == [] and merged.json()["relabelled"] is True
     reset = post(guider, {"action": "reset"}).json()
     assert reset["lanes"] == before and reset["relabelled"] is False
+
+
+def test_analysing_a_film_writes_no_plaintext_of_it_to_disk(
+    case: Case,
+    clean_dialogue: AnalysedDialogue,
+    settings: SettingsWrapper,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    film = _ready_film(case, clean_dialogue.path)
+    data = Path(settings.DATA_DIR)
+    seen: list[list[str]] = []
+    engine = services.analyse
+
+    def watching(source: Any, *, on_progress: Any = None, **kwargs: Any) -> Any:
+        # The engine is handed a decrypting reader, not a path to a decrypted copy.
+        assert not isinstance(source, str | Path)
+
+        def progress(fraction: float) -> None:
+            seen.append(readable_media(data))  # look at the whole data dir while it works
+            if on_progress is not None:
+                on_progress(fraction)
+
+        return engine(source, on_progress=progress, **kwargs)
+
+    monkeypatch.setattr(services, "analyse", watching)
+    FilmAnalysis.objects.create(film=film, status=AnalysisStatus.QUEUED)
+
+    services.film_analyse(str(film.pk))
+
+    assert FilmAnalysis.objects.get(film=film).status == AnalysisStatus.DONE
+    assert len(seen) > 3
+    assert all(found == [] for found in seen), seen
+    assert readable_media(data) == []

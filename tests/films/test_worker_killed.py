@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -192,7 +193,8 @@ def test_a_killed_worker_leaves_nothing_behind_and_the_film_is_finished(
     assert first.returncode == -signal.SIGKILL
     killed = site.film(film_id)
     assert (killed["status"], killed["attempts"]) == ("processing", 1)
-    assert [p.name for p in scratch.iterdir()] == [f"film-{film_id}-1"]  # left behind
+    left = [p.name for p in scratch.iterdir()]  # left behind, named kind-case-film-attempt
+    assert len(left) == 1 and re.fullmatch(rf"film-\d+-{film_id}-1", left[0]), left
 
     # The next worker starts once the first one's heartbeat has gone stale.
     time.sleep(STALE_SECONDS + 0.5)
@@ -244,7 +246,7 @@ def killed_mid_store(film: Film) -> list[str]:
         pending_objects=[*names, "never/written.atv"],
         heartbeat_at=timezone.now() - timedelta(seconds=settings.ATTUNE_STALE_JOB_SECONDS + 1),
     )
-    (Path(settings.SCRATCH_DIR) / f"film-{film.pk}-1" / "out").mkdir(parents=True)
+    (Path(settings.SCRATCH_DIR) / f"film-{film.case_id}-{film.pk}-1" / "out").mkdir(parents=True)
     return names
 
 
@@ -304,4 +306,4 @@ def test_a_live_job_is_left_alone(killed: Film) -> None:
     assert processing.films_recover_stale() == 0
     killed.refresh_from_db()
     assert killed.status == FilmStatus.PROCESSING
-    assert (Path(settings.SCRATCH_DIR) / f"film-{killed.pk}-1").exists()
+    assert (Path(settings.SCRATCH_DIR) / f"film-{killed.case_id}-{killed.pk}-1").exists()

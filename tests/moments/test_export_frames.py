@@ -12,7 +12,7 @@ from PIL import Image
 
 from attune.moments import export
 from attune.moments.testmedia import make_counter_film, read_counter
-from attune.moments.vaultio import RangeFile
+from attune.vault.reader import RangeFile
 from tests.moments.conftest import FPS
 
 RATE = Fraction(FPS)

@@ -1,23 +1,18 @@
 """The moment finder in the app: analyse a ready film, keep its tracks and suggestions, and
 record the guider's decisions (accept as a moment, reject with a reason, relabel speakers).
 
-The engine (``attune.analysis.engine``) does the work on a decrypted copy of the playable film
-in a private scratch dir that is removed in ``finally``.
+The engine (``attune.analysis.engine``) reads the playable film through the vault's decrypting
+reader, on the job runner (``attune.core.jobs``).
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from attune.accounts.models import User
@@ -27,8 +22,9 @@ from attune.audit.services import audit_record
 from attune.cases.models import Case
 from attune.consent.selectors import MediaState, media_state
 from attune.core.errors import PermissionDenied, ServiceError, TransitionRefused
+from attune.core.jobs import Job, JobKind, Superseded, job_running, jobs_recover_stale
 from attune.films.models import Film, FilmStatus
-from attune.vault.services import MediaGone, object_decrypt_to
+from attune.vault.services import MediaGone, object_reader
 
 logger = logging.getLogger(__name__)
 
@@ -45,72 +41,82 @@ def analysis_enqueue(film_id: uuid.UUID | str) -> None:
         return
     FilmAnalysis.objects.update_or_create(
         film=film,
-        defaults={"status": AnalysisStatus.QUEUED, "progress": 0.0, "failure_reason": ""},
+        # A fresh request starts the attempt count again (the runner's limit is per request).
+        defaults={
+            "status": AnalysisStatus.QUEUED,
+            "progress": 0.0,
+            "failure_reason": "",
+            "attempts": 0,
+        },
     )
+    _enqueue_task(str(film.pk))
+
+
+def _audit(analysis: FilmAnalysis, action: str, details: dict[str, object]) -> None:
+    audit_record(
+        actor=None, action=action, case=analysis.film.case, obj=analysis.film, details=details
+    )
+
+
+def _enqueue_task(film_id: str) -> None:
     from attune.analysis.tasks import analyse_film
 
-    analyse_film.enqueue(str(film.pk))
+    analyse_film.enqueue(str(film_id))
 
 
-def _claim(film_id: str) -> FilmAnalysis | None:
-    claimed = FilmAnalysis.objects.filter(
-        film_id=film_id, status=AnalysisStatus.QUEUED, film__status=FilmStatus.READY
-    ).update(
-        status=AnalysisStatus.RUNNING,
-        progress=0.0,
-        started_at=timezone.now(),
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
-        return None
-    return FilmAnalysis.objects.select_related("film", "film__case", "film__playable").get(
-        film_id=film_id
-    )
+ANALYSIS_JOB = JobKind(
+    name="analysis",
+    model=FilmAnalysis,
+    key="film_id",
+    queued=AnalysisStatus.QUEUED,
+    running=AnalysisStatus.RUNNING,
+    failed=AnalysisStatus.FAILED,
+    enqueue=_enqueue_task,
+    case_path="film__case_id",
+    audit=_audit,
+    lost_reason=(
+        "The analysis was interrupted {n} times (the server stopped part-way); the film itself "
+        "is fine. Ask for it again from the film's page."
+    ),
+    select_related=("film", "film__case", "film__playable"),
+    claim_fields={"progress": 0.0, "started_at": timezone.now},
+    requeue_fields={"progress": 0.0},
+)
 
 
 def film_analyse(film_id: str) -> None:
-    """Analyse a film whose analysis is queued. Safe to run twice; never raises."""
-    job = _claim(film_id)
-    if job is None:
-        return
-    scratch = Path(settings.SCRATCH_DIR) / f"analysis-{film_id}-{job.attempts}"
+    """Analyse a film whose analysis is queued. Safe to run twice; never raises.
+
+    The engine reads the playable film through the vault's decrypting reader, a window at a
+    time in memory: no plaintext of the film is written to disk, not even to scratch."""
+    with job_running(ANALYSIS_JOB, film_id) as job:
+        if job is not None:
+            _analyse(job)
+
+
+def _analyse(job: Job) -> None:
+    analysis: FilmAnalysis = job.row
     try:
-        Path(settings.SCRATCH_DIR).mkdir(parents=True, exist_ok=True, mode=0o700)
-        shutil.rmtree(scratch, ignore_errors=True)
-        scratch.mkdir(mode=0o700)
-        film = job.film
-        if film.playable is None:
+        film = analysis.film
+        if film.playable is None or film.status != FilmStatus.READY:
             raise MediaGone("the playable film is missing")
-        src = scratch / "film.mp4"
-        with open(src, "wb") as out:
-            object_decrypt_to(film.playable, out)
+        source = object_reader(film.playable)
         last = [0.0]
 
         def progress(fraction: float) -> None:
             if fraction - last[0] >= 0.05 or fraction >= 1.0:
                 last[0] = fraction
-                FilmAnalysis.objects.filter(pk=job.pk, status=AnalysisStatus.RUNNING).update(
-                    progress=round(fraction, 3)
-                )
+                job.mine().update(progress=round(fraction, 3), heartbeat_at=timezone.now())
 
-        result = analyse(src, on_progress=progress)
+        result = analyse(source, on_progress=progress)
         _store(job, result)
+    except Superseded:
+        logger.warning("Analysis of film %s attempt %s was superseded", job.id, job.attempt)
     except MediaGone:
-        _fail(job, "The film's media has been deleted.")
+        job.fail("The film's media has been deleted.", finished_at=timezone.now())
     except Exception:
-        logger.exception("Analysis of film %s failed", film_id)
-        _fail(job, FAILED_REASON)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _fail(job: FilmAnalysis, reason: str) -> None:
-    try:
-        FilmAnalysis.objects.filter(pk=job.pk).update(
-            status=AnalysisStatus.FAILED, failure_reason=reason, finished_at=timezone.now()
-        )
-    except Exception:
-        logger.exception("Could not record the failed analysis of film %s", job.film_id)
+        logger.exception("Analysis of film %s failed", job.id)
+        job.fail(FAILED_REASON, finished_at=timezone.now())
 
 
 SAME_WINDOW = 0.05  # seconds: a new suggestion this close to a decided one is that one
@@ -159,27 +165,27 @@ def _replace_suggestions(job: FilmAnalysis, result: AnalysisResult) -> None:
     Suggestion.objects.bulk_create(fresh)
 
 
-def _store(job: FilmAnalysis, result: AnalysisResult) -> None:
+def _store(job: Job, result: AnalysisResult) -> None:
+    analysis: FilmAnalysis = job.row
     with transaction.atomic():
-        current = FilmAnalysis.objects.select_for_update().filter(
-            pk=job.pk, status=AnalysisStatus.RUNNING, attempts=job.attempts
-        )
+        current = job.mine().select_for_update()
         if not current.exists():
             return  # superseded by a newer attempt
-        _replace_suggestions(job, result)
+        _replace_suggestions(analysis, result)
         current.update(
             status=AnalysisStatus.DONE,
             progress=1.0,
             result=result.to_dict(),
             labels={},
             failure_reason="",
+            heartbeat_at=None,
             finished_at=timezone.now(),
         )
         audit_record(
             actor=None,
             action="film.analysed",
-            case=job.film.case,
-            obj=job.film,
+            case=analysis.film.case,
+            obj=analysis.film,
             details={"suggestions": len(result.suggestions), "notes": len(result.notes)},
         )
 
@@ -372,15 +378,11 @@ def analysis_retry(*, actor: User, film: Film) -> None:
         transaction.on_commit(lambda: analysis_enqueue(film.pk))
 
 
-def analyses_recover_stale(max_age: timedelta = timedelta(hours=2)) -> int:
-    """Analyses whose worker died part-way (still "running" long after starting) are marked
-    failed, so the page stops saying "Analysing" and the guider can ask again."""
-    cutoff = timezone.now() - max_age
-    return FilmAnalysis.objects.filter(status=AnalysisStatus.RUNNING, started_at__lt=cutoff).update(
-        status=AnalysisStatus.FAILED,
-        failure_reason="The analysis was interrupted. Ask for it again from the film's page.",
-        finished_at=timezone.now(),
-    )
+def analyses_recover_stale() -> int:
+    """Analyses whose worker died part-way (no heartbeat for a while) are queued again,
+    audited, up to the attempt limit; then failed with a reason, so the page stops saying
+    "Analysing" and the guider can ask again."""
+    return jobs_recover_stale(ANALYSIS_JOB)
 
 
 def case_analyses_drop(case: Case) -> int:

@@ -1,15 +1,9 @@
 """Processing a film: decrypt into scratch, probe, make playable, store every output encrypted.
 
-How a job survives trouble:
+The job runs on the job runner (`attune.core.jobs`): an atomic claim whose attempt number is
+its token, a heartbeat, a private scratch dir swept when its worker dies, and audited recovery
+(queued again up to MAX_ATTEMPTS, then failed with a retry button). What is particular to films:
 
-* The job is claimed atomically; each claim counts an attempt, and the attempt number is the
-  claim's token: every later write checks it, so a job superseded after its worker hung can
-  never overwrite the attempt that replaced it.
-* A heartbeat thread keeps `heartbeat_at` fresh while the job runs. A job whose heartbeat is
-  older than ATTUNE_STALE_JOB_SECONDS lost its worker (killed, machine restarted) and is queued
-  again, up to MAX_ATTEMPTS; then it fails with a retry button.
-* Every job works in its own scratch dir (0700), removed in `finally`; dirs that a killed worker
-  left behind are swept at start-up.
 * Outputs are written to storage first, under names recorded in `Film.pending_objects` *before*
   writing, then their rows are saved in one short transaction. A failure deletes what was
   written; a killed worker's writes are deleted when its job is recovered.
@@ -20,22 +14,18 @@ from __future__ import annotations
 import errno
 import json
 import logging
-import shutil
-import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import timedelta
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db import transaction
 from django.utils import timezone
 
 from attune.analysis.services import analysis_enqueue
 from attune.audit.services import audit_record
+from attune.core.jobs import Job, JobKind, Superseded, job_running, jobs_recover_stale
 from attune.films import media
 from attune.films.models import Film, FilmStatus
 from attune.films.services import film_parts_drop, processing_enqueue
@@ -66,7 +56,6 @@ LOST_REASON = (
     "retry when the server is running normally."
 )
 DESTROYED_REASON = "The case's films have been deleted."
-_SCRATCH_PREFIX = "film-"
 
 # (output attribute on ProcessOutputs, Film field, vault kind, content type)
 _OUTPUTS = [
@@ -78,82 +67,53 @@ _OUTPUTS = [
 ]
 
 
-class Superseded(Exception):
-    """This attempt no longer owns the job (it was recovered and claimed again)."""
+def _audit(film: Film, action: str, details: dict[str, object]) -> None:
+    audit_record(actor=None, action=action, case=film.case, obj=film, details=details)
 
 
-class _Job:
-    """One claimed attempt at processing a film."""
+def _forget_pending(film: Film) -> Callable[[], None]:
+    """A lost attempt may have written some outputs: forget them now, delete them after commit."""
+    pending = list(film.pending_objects)
+    Film.objects.filter(pk=film.pk).update(pending_objects=[], progress=0)
+    return partial(names_discard, pending)
 
-    def __init__(self, film: Film) -> None:
-        self.film = film
-        self.attempt = film.attempts
-        self.scratch = Path(settings.SCRATCH_DIR) / f"{_SCRATCH_PREFIX}{film.pk}-{self.attempt}"
+
+FILM_JOB = JobKind(
+    name="film",
+    model=Film,
+    key="pk",
+    queued=FilmStatus.QUEUED,
+    running=FilmStatus.PROCESSING,
+    failed=FilmStatus.FAILED,
+    enqueue=processing_enqueue,
+    case_path="case_id",
+    audit=_audit,
+    lost_reason=LOST_REASON,
+    max_attempts=MAX_ATTEMPTS,
+    select_related=("case",),
+    claim_fields={"stage": "starting", "progress": 0},
+    requeue_fields={"stage": "waiting (restarted)", "progress": 0},
+    fail_fields={"stage": "", "pending_objects": []},
+    on_lost=_forget_pending,
+)
+
+
+class _Progress:
+    """Progress for the page: a new stage at once, the percentage at most twice a second."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
         self._last_report = 0.0
         self._stage = ""
 
-    def mine(self) -> QuerySet[Film]:
-        """The film row, only while this attempt still owns it."""
-        return Film.objects.filter(
-            pk=self.film.pk, status=FilmStatus.PROCESSING, attempts=self.attempt
-        )
-
-    def report(self, stage: str, fraction: float) -> None:
-        """Progress for the page: a new stage at once, the percentage at most twice a second."""
+    def __call__(self, stage: str, fraction: float) -> None:
         now = timezone.now().timestamp()
         if now - self._last_report < 0.5 and fraction < 1.0 and stage == self._stage:
             return
         self._last_report, self._stage = now, stage
-        self.mine().update(stage=stage, progress=round(fraction, 4), heartbeat_at=timezone.now())
-
-    def make_scratch(self) -> Path:
-        root = Path(settings.SCRATCH_DIR)
-        root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        self.scratch.mkdir(mode=0o700)
-        return self.scratch
-
-
-def _claim(film_id: str) -> _Job | None:
-    """Atomically take a queued film. None when someone else has it or it is done."""
-    claimed = Film.objects.filter(pk=film_id, status=FilmStatus.QUEUED).update(
-        status=FilmStatus.PROCESSING,
-        stage="starting",
-        progress=0,
-        heartbeat_at=timezone.now(),
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
-        return None
-    return _Job(Film.objects.select_related("case").get(pk=film_id))
-
-
-def heartbeat_interval() -> float:
-    return max(0.2, min(30.0, settings.ATTUNE_STALE_JOB_SECONDS / 4))
-
-
-@contextmanager
-def _heartbeat(job: _Job) -> Iterator[None]:
-    """Keep the job's heartbeat fresh from a thread, whatever the job is busy with."""
-    stop = threading.Event()
-
-    def beat() -> None:
-        try:
-            while not stop.wait(heartbeat_interval()):
-                try:
-                    job.mine().update(heartbeat_at=timezone.now())
-                except Exception:
-                    logger.warning("Could not record the heartbeat of %s", job.film.pk)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=beat, name=f"heartbeat-{job.film.pk}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=5)
+        self.job.mine().update(
+            stage=stage, progress=round(fraction, 4), heartbeat_at=timezone.now()
+        )
 
 
 def film_process(film_id: str) -> None:
@@ -162,32 +122,28 @@ def film_process(film_id: str) -> None:
     Safe to run twice: only a queued film is claimed. Never raises for a bad file or a failed
     step: the film is marked failed with a reason a guider can act on.
     """
-    job = _claim(film_id)
-    if job is None:
-        return
-    try:
-        with _heartbeat(job):
+    with job_running(FILM_JOB, film_id) as job:
+        if job is not None:
             _run(job)
-    finally:
-        shutil.rmtree(job.scratch, ignore_errors=True)
 
 
-def _run(job: _Job) -> None:
-    film = job.film
+def _run(job: Job) -> None:
+    film: Film = job.row
+    report = _Progress(job)
     try:
-        scratch = job.make_scratch()
+        scratch = job.scratch
         src = scratch / "source"
-        job.report("decrypting", 0.0)
-        _assemble(job, src)
+        report("decrypting", 0.0)
+        _assemble(film, src)
         result = media.probe(src, max_duration_s=settings.ATTUNE_FILM_MAX_MINUTES * 60)
         outputs = media.process(
             src,
             scratch / "out",
             result,
             max_height=settings.ATTUNE_FILM_MAX_HEIGHT,
-            on_progress=job.report,
+            on_progress=report,
         )
-        job.report("storing", 1.0)
+        report("storing", 1.0)
         _store_outputs(job, src, result, outputs)
     except Superseded:
         logger.warning(
@@ -209,9 +165,10 @@ def _run(job: _Job) -> None:
         _fail(job, UNEXPECTED_REASON, drop_upload=False)
 
 
-def _assemble(job: _Job, dest: Path) -> None:
-    """Decrypt the original (or the upload parts, in order) into the scratch dir."""
-    film = job.film
+def _assemble(film: Film, dest: Path) -> None:
+    """Decrypt the original (or the upload parts, in order) into the job's private scratch dir
+    (the one plaintext a film job writes: ffmpeg transcodes from a file). It is removed when
+    the job ends, by the sweep if the worker is killed, and with the case's media."""
     with open(dest, "wb") as out:
         if film.original_id is not None:
             object_decrypt_to(film.original, out)  # type: ignore[arg-type]
@@ -227,47 +184,23 @@ def _assemble(job: _Job, dest: Path) -> None:
             object_decrypt_to(part.object, out)
 
 
-def _fail(job: _Job, reason: str, *, drop_upload: bool) -> None:
-    film = job.film
-    try:
-        with transaction.atomic():
-            updated = job.mine().update(
-                status=FilmStatus.FAILED,
-                failure_reason=reason,
-                stage="",
-                heartbeat_at=None,
-                pending_objects=[],
-            )
-            if not updated:
-                return
-            if drop_upload:
-                film_parts_drop(film)
-            audit_record(
-                actor=None,
-                action="film.failed",
-                case=film.case,
-                obj=film,
-                details={"reason": reason},
-            )
-    except Exception:
-        # Even the failure could not be recorded (database gone?): the heartbeat stops, so the
-        # job is recovered later. Never let it escape into the worker.
-        logger.exception("Could not record the failure of film %s", film.pk)
+def _fail(job: Job, reason: str, *, drop_upload: bool) -> None:
+    if job.fail(reason) and drop_upload:
+        film_parts_drop(job.row)
 
 
-def _write(
-    job: _Job, path: Path, kind: str, content_type: str, object_id: uuid.UUID
-) -> VaultObject:
+def _write(job: Job, path: Path, kind: str, content_type: str, object_id: uuid.UUID) -> VaultObject:
     with open(path, "rb") as fh:
         return object_write(
-            case=job.film.case, kind=kind, src=fh, content_type=content_type, object_id=object_id
+            case=job.row.case, kind=kind, src=fh, content_type=content_type, object_id=object_id
         )
 
 
 def _store_outputs(
-    job: _Job, src: Path, result: media.ProbeResult, outputs: media.ProcessOutputs
+    job: Job, src: Path, result: media.ProbeResult, outputs: media.ProcessOutputs
 ) -> None:
-    film, case = job.film, job.film.case
+    film: Film = job.row
+    case = film.case
     keep_original = settings.ATTUNE_KEEP_ORIGINAL and film.original_id is None
     plan = [(field, kind, ctype, getattr(outputs, attr)) for attr, field, kind, ctype in _OUTPUTS]
     if keep_original:
@@ -327,63 +260,7 @@ def _store_outputs(
 def films_recover_stale() -> int:
     """Films whose worker died mid-job (no heartbeat for a while): remove what the dead attempt
     wrote, then queue the film again, or fail it with a retry button after MAX_ATTEMPTS."""
-    cutoff = timezone.now() - timedelta(seconds=settings.ATTUNE_STALE_JOB_SECONDS)
-    stale = Film.objects.filter(status=FilmStatus.PROCESSING, heartbeat_at__lt=cutoff)
-    count = 0
-    for film_id in list(stale.values_list("pk", flat=True)):
-        with transaction.atomic():
-            film = (
-                Film.objects.select_for_update()
-                .select_related("case")
-                .filter(pk=film_id, status=FilmStatus.PROCESSING, heartbeat_at__lt=cutoff)
-                .first()
-            )
-            if film is None:
-                continue
-            pending = list(film.pending_objects)
-            film.pending_objects = []
-            film.heartbeat_at = None
-            film.progress = 0
-            if film.attempts >= MAX_ATTEMPTS:
-                film.status = FilmStatus.FAILED
-                film.stage = ""
-                film.failure_reason = LOST_REASON.format(n=film.attempts)
-                audit_record(
-                    actor=None,
-                    action="film.failed",
-                    case=film.case,
-                    obj=film,
-                    details={"reason": film.failure_reason},
-                )
-            else:
-                film.status = FilmStatus.QUEUED
-                film.stage = "waiting (restarted)"
-                audit_record(actor=None, action="film.requeued", case=film.case, obj=film)
-                transaction.on_commit(partial(processing_enqueue, film_id))
-            film.save()
-        names_discard(pending)
-        count += 1
-    scratch_sweep()
-    return count
-
-
-def scratch_sweep() -> int:
-    """Remove scratch dirs that no running job owns (left by a killed worker)."""
-    root = Path(settings.SCRATCH_DIR)
-    if not root.is_dir():
-        return 0
-    live = {
-        f"{_SCRATCH_PREFIX}{pk}-{attempt}"
-        for pk, attempt in Film.objects.filter(status=FilmStatus.PROCESSING).values_list(
-            "pk", "attempts"
-        )
-    }
-    removed = 0
-    for path in root.iterdir():
-        if path.name.startswith(_SCRATCH_PREFIX) and path.name not in live:
-            shutil.rmtree(path, ignore_errors=True)
-            removed += 1
-    return removed
+    return jobs_recover_stale(FILM_JOB)
 
 
 def pending_names() -> set[str]:

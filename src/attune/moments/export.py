@@ -2,7 +2,7 @@
 
 Plain Python on PyAV, no Django: the worker, the benchmarks and the tests call the same
 functions. The source is a path or any seekable binary file (the worker passes a
-:class:`~attune.moments.vaultio.RangeFile` over the encrypted film, so only the frames a clip
+:class:`~attune.vault.reader.RangeFile` over the encrypted film, so only the frames a clip
 needs are ever decrypted).
 
 A clip is the half-open frame range ``[start, end)`` (see :mod:`attune.moments.timecode`).

@@ -1,90 +1,64 @@
-"""Rendering a moment's files, as the worker does it: claim the render, cut the clip or the
-still from the encrypted film, encrypt the files into the vault. Safe to run twice; a render
-whose worker died is queued again by the upkeep in ``maintenance``."""
+"""Rendering a moment's files, as the worker does it, on the job runner (`attune.core.jobs`):
+claim the render, cut the clip or the still from the encrypted film (read through the vault's
+decrypting reader, so the film is never decrypted to disk), encrypt the files into the vault.
+Safe to run twice; a render whose worker died is queued again, audited, up to the attempt
+limit, by the upkeep in ``maintenance``."""
 
 from __future__ import annotations
 
 import logging
-import shutil
-import time
 import uuid
-from datetime import timedelta
-from functools import partial
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from attune.audit.services import audit_record
+from attune.core.jobs import Job, JobKind, Superseded, job_running, jobs_recover_stale
 from attune.films.models import Film
 from attune.moments import export, selectors
 from attune.moments.models import MomentKind, Render, RenderStatus
-from attune.moments.vaultio import RangeFile
-from attune.vault.models import ObjectKind
-from attune.vault.services import MediaGone, object_read_range, object_store_path
+from attune.vault.models import ObjectKind, VaultObject
+from attune.vault.reader import RangeFile
+from attune.vault.services import (
+    MediaGone,
+    case_key_hold,
+    object_reader,
+    object_write,
+    objects_discard,
+)
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue_render(render_id: uuid.UUID) -> None:
+def enqueue_render(render_id: uuid.UUID | str) -> None:
     from attune.moments.tasks import render_moment
 
     render_moment.enqueue(str(render_id))
 
 
-def _claim_render(render_id: str) -> Render | None:
-    claimed = Render.objects.filter(pk=render_id, status=RenderStatus.QUEUED).update(
-        status=RenderStatus.RENDERING, heartbeat_at=timezone.now()
+def _audit(render: Render, action: str, details: dict[str, object]) -> None:
+    audit_record(
+        actor=None, action=action, case=render.moment.film.case, obj=render, details=details
     )
-    if not claimed:
-        return None
-    render = Render.objects.select_related("moment__film__case", "moment__film__playable").get(
-        pk=render_id
-    )
-    Render.objects.filter(pk=render_id).update(attempts=render.attempts + 1)
-    return render
 
 
-def _scratch(render: Render) -> Path:
-    root = Path(settings.SCRATCH_DIR)
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = root / f"render-{render.pk}"
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(mode=0o700)
-    return path
-
-
-def _fail_render(render: Render, reason: str) -> None:
-    with transaction.atomic():
-        updated = Render.objects.filter(pk=render.pk, status=RenderStatus.RENDERING).update(
-            status=RenderStatus.FAILED,
-            failure_reason=reason,
-            heartbeat_at=None,
-            finished_at=timezone.now(),
-        )
-        if updated:
-            audit_record(
-                actor=None,
-                action="render.failed",
-                case=render.moment.film.case,
-                obj=render,
-                details={"reason": reason},
-            )
-
-
-class _Heartbeat:
-    def __init__(self, render: Render) -> None:
-        self.render_id = render.pk
-        self.last = time.monotonic()
-
-    def __call__(self, fraction: float) -> None:
-        now = time.monotonic()
-        if now - self.last >= 5:
-            self.last = now
-            Render.objects.filter(pk=self.render_id, status=RenderStatus.RENDERING).update(
-                heartbeat_at=timezone.now()
-            )
+RENDER_JOB = JobKind(
+    name="render",
+    model=Render,
+    key="pk",
+    queued=RenderStatus.QUEUED,
+    running=RenderStatus.RENDERING,
+    failed=RenderStatus.FAILED,
+    enqueue=enqueue_render,
+    case_path="moment__film__case_id",
+    audit=_audit,
+    lost_reason=(
+        "Rendering was interrupted {n} times (the server stopped part-way). Ask for it again "
+        "when the server is running normally."
+    ),
+    select_related=("moment__film__case", "moment__film__playable"),
+)
 
 
 def film_source(film: Film) -> RangeFile:
@@ -92,19 +66,21 @@ def film_source(film: Film) -> RangeFile:
     playable = film.playable
     if playable is None:
         raise MediaGone("The film is no longer kept.")
-    return RangeFile(
-        lambda start, end: object_read_range(playable, start, end), playable.plaintext_size
-    )
+    return object_reader(playable)
 
 
 def render_run(render_id: str) -> None:
     """Make a render's files and encrypt them into the vault. Safe to run twice: only a queued
-    render is claimed; scratch files are removed in ``finally``."""
-    render = _claim_render(render_id)
-    if render is None:
-        return
+    render is claimed."""
+    with job_running(RENDER_JOB, render_id) as job:
+        if job is not None:
+            _render(job)
+
+
+def _render(job: Job) -> None:
+    render: Render = job.row
     film = render.moment.film
-    scratch = _scratch(render)
+    scratch = job.scratch
     try:
         if not selectors.media_available(film.case):
             raise MediaGone("The case's media is locked or deleted.")
@@ -120,7 +96,6 @@ def render_run(render_id: str) -> None:
                 rate=rate,
                 start=render.start_frame,
                 end=render.end_frame,
-                on_progress=_Heartbeat(render),
             )
             files["video"] = (path, ObjectKind.CLIP, "video/mp4")
             method = result.method
@@ -129,62 +104,66 @@ def render_run(render_id: str) -> None:
             export.export_still(source, rate=rate, frame=render.start_frame, png=png, jpeg=jpeg)
             files["png"] = (png, ObjectKind.STILL, "image/png")
             files["jpeg"] = (jpeg, ObjectKind.STILL, "image/jpeg")
-        _store_render(render, files, method)
+        _store_render(job, files, method)
+    except Superseded:
+        logger.warning(
+            "Render %s attempt %s was superseded; its work is dropped", job.id, job.attempt
+        )
     except export.ExportError as exc:
-        _fail_render(render, str(exc))
+        job.fail(str(exc), finished_at=timezone.now())
     except MediaGone:
-        _fail_render(render, "The film has been deleted.")
+        job.fail("The film has been deleted.", finished_at=timezone.now())
     except Exception as exc:
-        logger.exception("Render %s failed", render_id)
-        _fail_render(render, f"Rendering stopped unexpectedly: {exc}. Ask for it again.")
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        logger.exception("Render %s failed", job.id)
+        job.fail(
+            f"Rendering stopped unexpectedly: {exc}. Ask for it again.", finished_at=timezone.now()
+        )
 
 
-def _store_render(render: Render, files: dict[str, tuple[Path, str, str]], method: str) -> None:
-    with transaction.atomic():
-        current = Render.objects.select_for_update().filter(pk=render.pk).first()
-        if current is None or current.status != RenderStatus.RENDERING:
-            return  # the moment changed or went while we worked: keep nothing
-        case = render.moment.film.case
-        stored = {
-            name: object_store_path(case=case, kind=kind, path=path, content_type=content_type)
-            for name, (path, kind, content_type) in files.items()
-        }
-        Render.objects.filter(pk=render.pk).update(
-            status=RenderStatus.READY,
-            method=method,
-            heartbeat_at=None,
-            finished_at=timezone.now(),
-            failure_reason="",
-            **stored,
-        )
-        audit_record(
-            actor=None,
-            action="render.ready",
-            case=case,
-            obj=render,
-            details={
-                "kind": render.kind,
-                "method": method,
-                "frames": render.end_frame - render.start_frame,
-            },
-        )
+def _store_render(job: Job, files: dict[str, tuple[Path, str, str]], method: str) -> None:
+    """Files, then rows: encrypt every file into storage first (no row lock held while
+    encrypting), then save their rows and the render in one short transaction. If the render
+    changed meanwhile, or anything fails, what was written is deleted; a killed worker's files
+    have no rows and are removed by the orphan sweep."""
+    render: Render = job.row
+    case = render.moment.film.case
+    written: list[tuple[str, VaultObject]] = []
+    try:
+        for name, (path, kind, content_type) in files.items():
+            with open(path, "rb") as fh:
+                written.append(
+                    (name, object_write(case=case, kind=kind, src=fh, content_type=content_type))
+                )
+        with transaction.atomic():
+            case_key_hold(case)
+            if not job.mine().select_for_update().exists():
+                raise Superseded  # the moment changed or went while we worked: keep nothing
+            VaultObject.objects.bulk_create([obj for _, obj in written])
+            job.update(
+                status=RenderStatus.READY,
+                method=method,
+                heartbeat_at=None,
+                finished_at=timezone.now(),
+                failure_reason="",
+                **dict(written),
+            )
+            audit_record(
+                actor=None,
+                action="render.ready",
+                case=case,
+                obj=render,
+                details={
+                    "kind": render.kind,
+                    "method": method,
+                    "frames": render.end_frame - render.start_frame,
+                },
+            )
+    except BaseException:
+        objects_discard([obj for _, obj in written])
+        raise
 
 
 def renders_recover_stale() -> int:
-    """Queue again the renders whose worker died mid-job (no heartbeat for a while)."""
-    cutoff = timezone.now() - timedelta(seconds=settings.ATTUNE_STALE_JOB_SECONDS)
-    stale = list(
-        Render.objects.filter(status=RenderStatus.RENDERING, heartbeat_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
-    for render_id in stale:
-        with transaction.atomic():
-            if Render.objects.filter(
-                pk=render_id, status=RenderStatus.RENDERING, heartbeat_at__lt=cutoff
-            ).update(status=RenderStatus.QUEUED):
-                transaction.on_commit(partial(enqueue_render, render_id))
-        shutil.rmtree(Path(settings.SCRATCH_DIR) / f"render-{render_id}", ignore_errors=True)
-    return len(stale)
+    """Queue again the renders whose worker died mid-job (no heartbeat for a while), audited;
+    fail them after the attempt limit."""
+    return jobs_recover_stale(RENDER_JOB)

@@ -65,6 +65,9 @@ class DeletionReceipt(models.Model):
     object_count = models.PositiveIntegerField()
     total_bytes = models.PositiveBigIntegerField()
     items = models.JSONField(default=list, help_text="What was destroyed: id, kind, bytes.")
+    scratch_dirs = models.PositiveIntegerField(
+        default=0, help_text="Working folders of jobs on the case's media that were removed."
+    )
 
     class Meta:
         ordering = ["-at"]

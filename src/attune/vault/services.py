@@ -15,9 +15,11 @@ from django.utils import timezone
 from attune.accounts.models import User
 from attune.audit.services import audit_record
 from attune.cases.models import Case
+from attune.core.jobs import scratch_destroy_for_case
 from attune.vault import crypto
 from attune.vault.keys import case_key_bytes
 from attune.vault.models import CaseKey, DeletionReceipt, VaultObject
+from attune.vault.reader import RangeFile
 from attune.vault.storage import delete_ciphertext, open_ciphertext, write_encrypted
 
 logger = logging.getLogger(__name__)
@@ -172,6 +174,12 @@ def object_read_range(obj: VaultObject, start: int, end: int) -> Iterator[bytes]
     return stream()
 
 
+def object_reader(obj: VaultObject) -> RangeFile:
+    """The object as a read-only, seekable file, decrypted a window at a time in memory (for
+    PyAV to demux from): no plaintext of it is ever written to disk."""
+    return RangeFile(lambda start, end: object_read_range(obj, start, end), obj.plaintext_size)
+
+
 def object_read_all(obj: VaultObject) -> bytes:
     if obj.plaintext_size == 0:
         return b""
@@ -197,7 +205,9 @@ def object_delete(obj: VaultObject) -> None:
 
 
 def case_media_destroy(*, case: Case, reason: str, actor: User | None) -> DeletionReceipt:
-    """Crypto-shred a case's media: destroy the case key, delete every object, keep a receipt."""
+    """Crypto-shred a case's media: destroy the case key, delete every object, remove the
+    working folders of any job on the case's media (a decrypted source being transcoded, a
+    clip being cut), keep a receipt that counts each."""
     with transaction.atomic():
         key = CaseKey.objects.select_for_update().filter(case=case).first()
         objects = list(VaultObject.objects.select_for_update().filter(case=case))
@@ -211,6 +221,7 @@ def case_media_destroy(*, case: Case, reason: str, actor: User | None) -> Deleti
             key.destroyed_at = timezone.now()
             key.save(update_fields=["wrapped_key", "destroyed_at"])
         listing = [{"id": str(o.id), "kind": o.kind, "bytes": o.ciphertext_size} for o in objects]
+        scratch = scratch_destroy_for_case(case.pk)
         receipt = DeletionReceipt.objects.create(
             case=case,
             reason=reason,
@@ -219,6 +230,7 @@ def case_media_destroy(*, case: Case, reason: str, actor: User | None) -> Deleti
             object_count=len(objects),
             total_bytes=sum(o.ciphertext_size for o in objects),
             items=listing,
+            scratch_dirs=scratch,
         )
         names = [o.storage_name for o in objects]
         VaultObject.objects.filter(pk__in=[o.pk for o in objects]).delete()
@@ -227,7 +239,12 @@ def case_media_destroy(*, case: Case, reason: str, actor: User | None) -> Deleti
             action="media.destroyed",
             case=case,
             obj=receipt,
-            details={"reason": reason, "objects": len(objects), "bytes": receipt.total_bytes},
+            details={
+                "reason": reason,
+                "objects": len(objects),
+                "bytes": receipt.total_bytes,
+                **({"scratch_dirs": scratch} if scratch else {}),
+            },
         )
 
     def _delete_files() -> None:

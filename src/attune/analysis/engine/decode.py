@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import av
 import numpy as np
@@ -53,7 +54,7 @@ def _upright(picture: np.ndarray, rotation: int) -> np.ndarray:
 
 
 def decode(
-    path: str | Path,
+    path: str | Path | IO[bytes],
     *,
     frame_sinks: Sequence[FrameSink] = (),
     fps: float = 5.0,
@@ -63,7 +64,7 @@ def decode(
 ) -> Decoded:
     """Decode ``path`` once, feeding every sink; return the sound and what was found."""
     try:
-        container = av.open(str(path))
+        container = av.open(str(path) if isinstance(path, str | Path) else path, mode="r")
     except (av.FFmpegError, OSError) as exc:
         raise DecodeError(f"The file could not be opened as a film: {exc}") from exc
     notes: list[str] = []

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from attune.analysis.engine import decode as decode_module
 from attune.analysis.engine import speakers as speakers_module
@@ -44,12 +44,13 @@ def _failed(what: str, exc: BaseException) -> str:
 
 
 def analyse(
-    path: str | Path,
+    path: str | Path | IO[bytes],
     *,
     on_progress: Progress | None = None,
     faces: bool = True,
 ) -> AnalysisResult:
-    """Analyse the film at ``path``; never raises for a bad film (see ``notes``)."""
+    """Analyse the film at ``path`` (or a seekable binary file, e.g. the vault's decrypting
+    reader); never raises for a bad film (see ``notes``)."""
     notes: list[str] = []
     analyser: Any = None
     if faces:
