@@ -8,6 +8,7 @@ memory as pictures.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ def _upright(picture: np.ndarray, rotation: int) -> np.ndarray:
 
 
 def decode(
-    path: str | Path | IO[bytes],
+    path: str | Path | IO[bytes] | io.RawIOBase,
     *,
     frame_sinks: Sequence[FrameSink] = (),
     fps: float = 5.0,

@@ -7,6 +7,7 @@ bad film; the worst case is an empty result with a note.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -44,7 +45,7 @@ def _failed(what: str, exc: BaseException) -> str:
 
 
 def analyse(
-    path: str | Path | IO[bytes],
+    path: str | Path | IO[bytes] | io.RawIOBase,
     *,
     on_progress: Progress | None = None,
     faces: bool = True,
