@@ -62,6 +62,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy src tests bench
 
+# The layers contract in pyproject.toml: an app that imports one above it fails the build.
+layers: install
+	$(BIN)/lint-imports --no-cache
+
 test-sqlite: install
 	ATTUNE_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -m "not e2e" -q
 
@@ -74,7 +78,7 @@ test-postgres: install
 test-e2e: install
 	ATTUNE_DATA_DIR=$$(mktemp -d) ATTUNE_TEST_SQLITE_FILE=1 $(BIN)/pytest -m e2e -q
 
-test: lock-check lint typecheck test-sqlite test-postgres test-e2e
+test: lock-check lint typecheck layers test-sqlite test-postgres test-e2e
 
 bench: install
 	$(BIN)/python bench/films.py --quick

@@ -12,7 +12,7 @@ from django.test import Client
 from attune.accounts.models import Service, SupervisionLink, User
 from attune.audit.models import AuditEvent
 from attune.cases.models import Adult, Case, Cycle, HelpingQuestion, InitialMeeting
-from attune.core.demo import DEMO_PASSWORD, PEOPLE
+from attune.demo.seed import DEMO_PASSWORD, PEOPLE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 

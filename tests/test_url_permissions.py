@@ -39,11 +39,11 @@ from attune.accounts.models import ApiToken, Service, SupervisionLink, User
 from attune.accounts.services import api_token_create
 from attune.analysis.engine import AnalysisResult, Segment, recompute
 from attune.analysis.models import AnalysisStatus, FilmAnalysis, Suggestion
+from attune.api import api
 from attune.cases import services as case_services
 from attune.cases.models import Case, CaseState, HelpingQuestion
 from attune.consent.models import Scope, SignatureMethod
 from attune.consent.services import consent_record
-from attune.core.api import api
 from attune.films import services as film_services
 from attune.films.models import Film, FilmStatus
 from attune.moments.models import Moment, MomentKind, Render, RenderStatus
@@ -121,8 +121,8 @@ READABLE = {
         "consent:print",
         "consent:record",
         "consent:document",  # a signature is a consent record, not media
-        "consent:sar",
-        "consent:sar_export",
+        "retention:sar",
+        "retention:sar_export",
         "GET /api/cases/{reference}/consents",
         "safeguarding:detail",
         "GET /api/cases/{reference}/concerns",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from attune.core.api import api
+from attune.api import api
 from attune.core.views import healthz
 
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("attune.cases.urls")),
     path("films/", include("attune.films.urls")),
     path("consent/", include("attune.consent.urls")),
+    path("consent/", include("attune.retention.urls")),
     path("safeguarding/", include("attune.safeguarding.urls")),
     path("", include("attune.analysis.urls")),
     path("moments/", include("attune.moments.urls")),

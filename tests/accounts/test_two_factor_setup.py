@@ -91,7 +91,7 @@ def test_a_newly_invited_guider_sets_up_totp_and_reaches_the_caseload(
 
 
 def test_the_demo_staff_can_set_up_totp(db: None) -> None:
-    from attune.core.demo import seed_demo
+    from attune.demo.seed import seed_demo
 
     _service, people, _created = seed_demo(password=PASSWORD)
     for _spec, person in people:

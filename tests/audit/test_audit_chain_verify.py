@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from attune.audit.models import AuditChain, AuditEvent
 from attune.audit.services import event_digest
-from attune.core.demo import DEMO_SERVICE_SLUG, seed_demo
+from attune.demo.seed import DEMO_SERVICE_SLUG, seed_demo
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from attune.accounts.models import User
+from attune.api import api
 from attune.cases.models import Case
-from attune.core.api import api
 from attune.safeguarding.models import Amendment, Concern
 from attune.safeguarding.services import concern_amend
 from attune.vault.services import case_media_destroy

@@ -6,4 +6,4 @@ class AnalysisConfig(AppConfig):
     label = "analysis"
 
     def ready(self) -> None:
-        from attune.analysis import maintenance  # noqa: F401 (registers worker upkeep)
+        from attune.analysis import maintenance, receivers  # noqa: F401 (worker upkeep, hooks)

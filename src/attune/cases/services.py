@@ -22,6 +22,7 @@ from attune.cases.models import (
     HelpingQuestion,
     InitialMeeting,
 )
+from attune.core import hooks
 from attune.core.errors import PermissionDenied, ServiceError, TransitionRefused
 
 CASE_FIELDS = (
@@ -35,7 +36,7 @@ CASE_FIELDS = (
 )
 
 
-def _require_guider(actor: User, case: Case) -> None:
+def require_case_guider(actor: User, case: Case) -> None:
     """Only the case's own guider changes it; others who can see it are read-only (403)."""
     if case.guider_id != actor.pk:
         raise PermissionDenied("Only the case's guider can change it.")
@@ -73,7 +74,7 @@ def case_create(*, actor: User, guider: User | None = None, **fields: Any) -> Ca
 
 
 def case_update(*, actor: User, case: Case, **fields: Any) -> Case:
-    _require_guider(actor, case)
+    require_case_guider(actor, case)
     changed = [k for k in CASE_FIELDS if k in fields and getattr(case, k) != fields[k]]
     with transaction.atomic():
         for key in changed:
@@ -94,7 +95,7 @@ def adult_add(
     relationship: str,
     has_parental_responsibility: bool = False,
 ) -> Adult:
-    _require_guider(actor, case)
+    require_case_guider(actor, case)
     return _adult_create(
         actor=actor,
         case=case,
@@ -132,7 +133,7 @@ def _adult_create(
 
 
 def initial_meeting_record(*, actor: User, case: Case, met_on: date, agreed: str) -> InitialMeeting:
-    _require_guider(actor, case)
+    require_case_guider(actor, case)
     if met_on > timezone.localdate():
         raise ServiceError("The meeting date cannot be in the future.", field="met_on")
     with transaction.atomic():
@@ -153,7 +154,7 @@ def helping_question_add(
     baseline: int,
     hoped_for: int | None = None,
 ) -> HelpingQuestion:
-    _require_guider(actor, case)
+    require_case_guider(actor, case)
     if adult.case_id != case.pk:
         raise ServiceError("That adult is not part of this case.", field="adult")
     if not text.strip():
@@ -182,7 +183,7 @@ def helping_question_add(
 
 
 def helping_question_remove(*, actor: User, case: Case, question: HelpingQuestion) -> None:
-    _require_guider(actor, case)
+    require_case_guider(actor, case)
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -195,7 +196,7 @@ def helping_question_remove(*, actor: User, case: Case, question: HelpingQuestio
 
 
 def cycle_add(*, actor: User, case: Case) -> Cycle:
-    _require_guider(actor, case)
+    require_case_guider(actor, case)
     with transaction.atomic():
         last = case.cycles.aggregate(n=Max("number"))["n"] or 0
         cycle = Cycle.objects.create(case=case, number=last + 1)
@@ -214,7 +215,7 @@ def cycle_update(
     filmed_on: date | None = None,
     reviewed_on: date | None = None,
 ) -> Cycle:
-    _require_guider(actor, case)
+    require_case_guider(actor, case)
     if planned_film_date and planned_review_date and planned_review_date < planned_film_date:
         raise ServiceError(
             "The shared review comes after the film: choose a later date.",
@@ -295,7 +296,7 @@ def transition_blockers(case: Case, to_state: str) -> list[str]:
 
 
 def case_transition(*, actor: User, case: Case, to_state: str, reason: str = "") -> Case:
-    _require_guider(actor, case)
+    require_case_guider(actor, case)
     blockers = transition_blockers(case, to_state)
     if blockers:
         raise TransitionRefused(" ".join(blockers))
@@ -322,10 +323,9 @@ def case_transition(*, actor: User, case: Case, to_state: str, reason: str = "")
             obj=case,
             details={"from": from_state, "to": to_state, "reason": reason.strip()},
         )
-        # Closing plans the deletion of the media; closure starts its countdown.
-        from attune.consent.services import retention_after_transition
-
-        retention_after_transition(actor=actor, case=case, from_state=from_state)
+        # Retention plans the deletion of the media on closing and starts its countdown on
+        # closure.
+        hooks.case_state_changed.send(sender=Case, actor=actor, case=case, from_state=from_state)
     return case
 
 

@@ -16,10 +16,4 @@ urlpatterns = [
     path("records/<uuid:record_id>/withdraw/", views.consent_withdraw, name="withdraw"),
     path("forms/", views.consent_forms, name="forms"),
     path("deletions/", views.deletion_queue, name="deletions"),
-    path("cases/<str:reference>/subject-access/", views.subject_access, name="sar"),
-    path(
-        "cases/<str:reference>/subject-access/<str:person>/export.zip",
-        views.subject_access_export,
-        name="sar_export",
-    ),
 ]

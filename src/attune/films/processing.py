@@ -23,8 +23,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from attune.analysis.services import analysis_enqueue
 from attune.audit.services import audit_record
+from attune.core import hooks
 from attune.core.jobs import Job, JobKind, Superseded, job_running, jobs_recover_stale
 from attune.films import media
 from attune.films.models import Film, FilmStatus
@@ -244,7 +244,8 @@ def _store_outputs(
                 obj=film,
                 details={"duration": outputs.duration, "remuxed": outputs.remuxed},
             )
-            transaction.on_commit(partial(analysis_enqueue, film.pk))
+            # The moment finder queues its analysis (after commit) on this.
+            hooks.film_ready.send(sender=Film, film=film)
     except BaseException:
         objects_discard(written)
         try:

@@ -7,4 +7,4 @@ class MomentsConfig(AppConfig):
     verbose_name = "Micro-analysis"
 
     def ready(self) -> None:
-        from attune.moments import maintenance  # noqa: F401 (registers worker hooks)
+        from attune.moments import maintenance, receivers  # noqa: F401 (worker upkeep, hooks)

@@ -7,20 +7,22 @@ import uuid
 from collections.abc import Collection, Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.audit.services import audit_record
-from attune.cases.models import Case
 from attune.core.jobs import scratch_destroy_for_case
 from attune.vault import crypto
 from attune.vault.keys import case_key_bytes
 from attune.vault.models import CaseKey, DeletionReceipt, VaultObject
 from attune.vault.reader import RangeFile
 from attune.vault.storage import delete_ciphertext, open_ciphertext, write_encrypted
+
+if TYPE_CHECKING:
+    from attune.cases.models import Case
 
 logger = logging.getLogger(__name__)
 

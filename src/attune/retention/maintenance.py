@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from attune.consent import services
 from attune.core.worker import on_worker_startup, periodic
+from attune.retention import services
 
 
 @on_worker_startup

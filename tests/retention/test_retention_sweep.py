@@ -16,7 +16,7 @@ from attune.cases import services as case_services
 from attune.cases.models import Case, CaseState
 from attune.consent.models import DeletionReason, DeletionStatus, MediaDeletion
 from attune.consent.selectors import MediaState, media_state
-from attune.consent.services import retention_sweep
+from attune.retention.services import retention_sweep
 from attune.safeguarding.services import concern_record
 from attune.vault.models import VaultObject
 from attune.vault.storage import list_names
@@ -141,8 +141,8 @@ def test_the_deletion_queue(
 
 
 def test_every_worker_sweeps_at_start_up_and_every_minute() -> None:
-    from attune.consent.maintenance import retention_maintenance
     from attune.core.worker import PERIODIC, STARTUP_HOOKS
+    from attune.retention.maintenance import retention_maintenance
 
     assert retention_maintenance in STARTUP_HOOKS
     assert (60, retention_maintenance) in PERIODIC

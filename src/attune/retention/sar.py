@@ -282,7 +282,7 @@ def write_zip(person: Person, dest: IO[bytes] | Path, *, include_media: bool) ->
         data["media_files"] = media_names
         data["media_included"] = include_media
         zf.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
-        zf.writestr("index.html", render_to_string("consent/sar_export.html", {"data": data}))
+        zf.writestr("index.html", render_to_string("retention/sar_export.html", {"data": data}))
     return {"person": person.person_id, "media": include_media, "media_files": len(media_names)}
 
 

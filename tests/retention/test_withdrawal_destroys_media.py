@@ -18,6 +18,7 @@ from attune.consent import services
 from attune.consent.models import DeletionStatus, MediaDeletion, Scope, WithdrawalChannel
 from attune.consent.selectors import MediaState, media_state
 from attune.films.models import Film
+from attune.retention import services as retention_services
 from attune.vault import crypto
 from attune.vault.keys import case_key_bytes, master_key
 from attune.vault.models import CaseKey, DeletionReceipt, VaultObject
@@ -153,10 +154,10 @@ def test_the_worker_sweep_finishes_a_withdrawal_whose_task_was_lost(
         channel=WithdrawalChannel.IN_PERSON,
     )
     assert media_state(case) == MediaState.LOCKED
-    receipts = services.retention_sweep()
+    receipts = retention_services.retention_sweep()
     assert [r.case_id for r in receipts] == [case.pk]
     assert media_state(case) == MediaState.DESTROYED
-    assert services.retention_sweep() == []  # safe to run again
+    assert retention_services.retention_sweep() == []  # safe to run again
 
 
 def test_the_task_is_safe_to_run_twice(filmed: tuple[Case, Film], owner: User) -> None:
@@ -169,8 +170,8 @@ def test_the_task_is_safe_to_run_twice(filmed: tuple[Case, Film], owner: User) -
         channel=WithdrawalChannel.EMAIL,
     )
     deletion = MediaDeletion.objects.get(case=case)
-    assert services.media_deletion_run(deletion_id=deletion.pk) is not None
-    assert services.media_deletion_run(deletion_id=deletion.pk) is None
+    assert retention_services.media_deletion_run(deletion_id=deletion.pk) is not None
+    assert retention_services.media_deletion_run(deletion_id=deletion.pk) is None
     assert DeletionReceipt.objects.filter(case=case).count() == 1
 
 
@@ -220,7 +221,7 @@ def test_consent_can_be_withdrawn_after_the_case_has_closed(
         asked_by="Jo Carter",
         channel=WithdrawalChannel.LETTER,
     )
-    receipts = services.retention_sweep()
+    receipts = retention_services.retention_sweep()
     assert len(receipts) == 1 and "Filming consent withdrawn" in receipts[0].reason
     retention.refresh_from_db()
     assert retention.status == DeletionStatus.DONE and retention.receipt == receipts[0]

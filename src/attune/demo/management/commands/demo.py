@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from attune.core.demo import DEMO_PASSWORD, seed_demo, seed_demo_film
+from attune.demo.seed import DEMO_PASSWORD, seed_demo, seed_demo_film
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from attune.consent.models import DeletionStatus, MediaDeletion
-from attune.consent.services import retention_sweep
+from attune.retention.services import retention_sweep
 
 
 class Command(BaseCommand):

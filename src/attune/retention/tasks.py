@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from attune.consent import services
+from attune.retention import services
 
 
 @task()

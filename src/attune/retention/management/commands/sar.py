@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from attune.consent import sar
 from attune.core.errors import ServiceError
+from attune.retention import sar
 
 
 class Command(BaseCommand):
