@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,14 +55,14 @@ def seed(site: Site, tmp_path: Path, seconds: float) -> str:
     return str(json.loads(site.run(str(BIN / "python"), "-c", SEED, str(source)))["film"])
 
 
-def analysis(site: Site, film_id: str) -> dict[str, object] | None:
+def analysis(site: Site, film_id: str) -> dict[str, Any]:
     rows = site.query(
         "SELECT status, attempts, progress, failure_reason FROM analysis_filmanalysis"
         " WHERE film_id = %s",
         (site.uuid_param(film_id),),
     )
     if not rows:
-        return None
+        return {"status": None, "attempts": 0, "progress": 0.0, "reason": ""}
     status, attempts, progress, reason = rows[0]
     return {"status": status, "attempts": attempts, "progress": progress, "reason": reason}
 
@@ -69,10 +71,9 @@ def actions(site: Site) -> list[str]:
     return [a for (a,) in site.query("SELECT action FROM audit_auditevent", ())]
 
 
-def kill(worker_process: object) -> None:
-    proc = worker_process
-    proc.send_signal(signal.SIGKILL)  # type: ignore[attr-defined]
-    proc.wait(timeout=10)  # type: ignore[attr-defined]
+def kill(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
 
 
 def test_a_film_killed_mid_transcode_leaves_nothing_readable_once_media_is_destroyed(
@@ -120,7 +121,7 @@ def test_an_analysis_killed_mid_run_is_retried_then_failed_at_the_limit_and_writ
     finally:
         if first.poll() is None:
             first.kill()
-    assert analysis(site, film_id)["status"] == "running"  # type: ignore[index]
+    assert analysis(site, film_id)["status"] == "running"
     # The analysis reads through the decrypting reader: no film on disk, not even in scratch.
     assert readable_media(site.data) == []
 
@@ -129,13 +130,13 @@ def test_an_analysis_killed_mid_run_is_retried_then_failed_at_the_limit_and_writ
     try:
         wait_for(
             "the analysis to be finished by the second worker",
-            lambda: analysis(site, film_id)["status"] in {"done", "failed"},  # type: ignore[index]
+            lambda: analysis(site, film_id)["status"] in {"done", "failed"},
             timeout=180,
         )
     finally:
         stop(second)
     done = analysis(site, film_id)
-    assert done is not None and (done["status"], done["attempts"]) == ("done", 2), log.read_text()
+    assert (done["status"], done["attempts"]) == ("done", 2), log.read_text()
     assert actions(site).count("analysis.requeued") == 1
 
     # A film whose analysis keeps losing its worker fails for good, with a reason, audited.
@@ -144,13 +145,13 @@ def test_an_analysis_killed_mid_run_is_retried_then_failed_at_the_limit_and_writ
     try:
         wait_for(
             "the lost analysis to be failed",
-            lambda: analysis(site, film_id)["status"] == "failed",  # type: ignore[index]
+            lambda: analysis(site, film_id)["status"] == "failed",
             timeout=60,
         )
     finally:
         stop(third)
     failed = analysis(site, film_id)
-    assert failed is not None and "interrupted 3 times" in str(failed["reason"])
+    assert "interrupted 3 times" in str(failed["reason"])
     assert actions(site).count("analysis.failed") == 1
     assert list((site.data / "scratch").iterdir()) == []
 
