@@ -153,3 +153,13 @@ def test_a_ten_second_window_stays_within_ten_seconds(guider: Client, film: Film
 
     assert body["end_frame"] - body["start_frame"] == 250
     assert body["warnings"] == []
+
+
+def test_linking_a_suggestion_to_its_moment_is_audited(guider: Client, film: Film) -> None:
+    suggestion = _suggestion(film)
+
+    body = guider.post(accept_url(suggestion)).json()
+
+    linked = AuditEvent.objects.get(action="suggestion.linked", case=film.case)
+    assert linked.object_id == str(suggestion.pk)
+    assert linked.details == {"moment": str(body["id"])}

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from attune.audit.models import AuditEvent
 from attune.cases.models import Case
 from attune.vault import crypto
 from attune.vault.keys import MasterKeyError, fingerprint, master_key, rotate_master_key
@@ -129,3 +130,18 @@ def test_a_running_process_picks_up_a_rotation_made_elsewhere(key_file: Path, ca
 
     assert object_read_all(obj) == DATA
     assert master_key() == new
+
+
+def test_a_rotation_is_audited_with_both_fingerprints(key_file: Path, case: Case) -> None:
+    object_store(case=case, kind=ObjectKind.POSTER, src=io.BytesIO(DATA))
+    old = bytes.fromhex(key_file.read_text())
+    chosen = crypto.new_key()
+
+    call_command("keys", "rotate", "--new-key", chosen.hex())
+
+    event = AuditEvent.objects.get(action="vault.master_key_rotated")
+    assert event.details == {
+        "case_keys": 1,
+        "from": fingerprint(old),
+        "to": fingerprint(chosen),
+    }

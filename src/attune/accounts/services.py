@@ -19,6 +19,7 @@ from attune.accounts.models import (
     User,
     hash_secret,
 )
+from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.core.errors import PermissionDenied, ServiceError
 
@@ -66,7 +67,10 @@ def invitation_create(
             expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
         )
         audit_record(
-            actor=actor, action="invitation.created", obj=invitation, details={"email": email}
+            actor=actor,
+            action=AuditAction.INVITATION_CREATED,
+            obj=invitation,
+            details={"email": email},
         )
         link = base_url.rstrip("/") + reverse("accounts:invitation_accept", args=[secret])
         transaction.on_commit(
@@ -108,7 +112,7 @@ def invitation_accept(*, secret: str, password: str) -> User:
         )
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        audit_record(actor=user, action="invitation.accepted", obj=invitation)
+        audit_record(actor=user, action=AuditAction.INVITATION_ACCEPTED, obj=invitation)
     return user
 
 
@@ -130,7 +134,7 @@ def supervision_link_create(*, actor: User, supervisor: User, supervisee: User) 
         if created:
             audit_record(
                 actor=actor,
-                action="supervision_link.created",
+                action=AuditAction.SUPERVISION_LINK_CREATED,
                 obj=link,
                 details={"supervisor": supervisor.email, "supervisee": supervisee.email},
             )
@@ -142,7 +146,7 @@ def supervision_link_end(*, actor: User, link: SupervisionLink) -> None:
     with transaction.atomic():
         link.ended_on = timezone.localdate()
         link.save(update_fields=["ended_on"])
-        audit_record(actor=actor, action="supervision_link.ended", obj=link)
+        audit_record(actor=actor, action=AuditAction.SUPERVISION_LINK_ENDED, obj=link)
 
 
 def api_token_create(*, actor: User, user: User, name: str) -> tuple[ApiToken, str]:
@@ -159,7 +163,9 @@ def api_token_create(*, actor: User, user: User, name: str) -> tuple[ApiToken, s
             prefix=secret[:10],
             token_hash=hash_secret(secret),
         )
-        audit_record(actor=actor, action="api_token.created", service=user.service, obj=token)
+        audit_record(
+            actor=actor, action=AuditAction.API_TOKEN_CREATED, service=user.service, obj=token
+        )
     return token, secret
 
 
@@ -170,7 +176,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
-            audit_record(actor=actor, action="api_token.revoked", obj=token)
+            audit_record(actor=actor, action=AuditAction.API_TOKEN_REVOKED, obj=token)
 
 
 def api_token_authenticate(secret: str) -> User | None:

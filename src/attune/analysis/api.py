@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from attune.accounts.models import User
+from attune.accounts.requests import signed_in_user
 from attune.analysis import selectors, services
 from attune.analysis.models import Suggestion
 from attune.films.selectors import film_for_user
@@ -21,10 +21,6 @@ from attune.films.selectors import film_for_user
 router = Router(tags=["analysis"])
 
 Speaker = Literal["adult", "child"]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class SuggestionOut(Schema):
@@ -84,7 +80,7 @@ class SpeakersIn(Schema):
     summary="The moment finder's lanes and suggestions for a film, best first",
 )
 def film_suggestions(request: HttpRequest, film_id: uuid.UUID) -> dict[str, object]:
-    film, _ = selectors.analysis_for_user(_user(request), film_id)
+    film, _ = selectors.analysis_for_user(signed_in_user(request), film_id)
     return selectors.editor_payload(film)
 
 
@@ -94,8 +90,8 @@ def film_suggestions(request: HttpRequest, film_id: uuid.UUID) -> dict[str, obje
     summary="Analyse the film again (after a failure, or to start afresh)",
 )
 def film_reanalyse(request: HttpRequest, film_id: uuid.UUID) -> Status:
-    film, _ = film_for_user(_user(request), film_id)
-    services.analysis_retry(actor=_user(request), film=film)
+    film, _ = film_for_user(signed_in_user(request), film_id)
+    services.analysis_retry(actor=signed_in_user(request), film=film)
     return Status(202, selectors.editor_payload(film))
 
 
@@ -105,9 +101,9 @@ def film_reanalyse(request: HttpRequest, film_id: uuid.UUID) -> Status:
     summary="Swap or merge the speakers, or give one stretch of speech to the other speaker",
 )
 def film_speakers(request: HttpRequest, film_id: uuid.UUID, payload: SpeakersIn) -> Any:
-    film, _ = film_for_user(_user(request), film_id)
+    film, _ = film_for_user(signed_in_user(request), film_id)
     services.analysis_speakers(
-        actor=_user(request),
+        actor=signed_in_user(request),
         film=film,
         action=payload.action,
         speaker=payload.speaker,
@@ -124,9 +120,9 @@ def film_speakers(request: HttpRequest, film_id: uuid.UUID, payload: SpeakersIn)
 def reject_suggestion(
     request: HttpRequest, suggestion_id: uuid.UUID, payload: RejectIn
 ) -> Suggestion:
-    suggestion = selectors.suggestion_for_user(_user(request), suggestion_id)
+    suggestion = selectors.suggestion_for_user(signed_in_user(request), suggestion_id)
     return services.suggestion_reject(
-        actor=_user(request), suggestion=suggestion, reason=payload.reason
+        actor=signed_in_user(request), suggestion=suggestion, reason=payload.reason
     )
 
 
@@ -136,5 +132,5 @@ def reject_suggestion(
     summary="Undo an accept or a reject (a moment made from it stays until you delete it)",
 )
 def reopen_suggestion(request: HttpRequest, suggestion_id: uuid.UUID) -> Suggestion:
-    suggestion = selectors.suggestion_for_user(_user(request), suggestion_id)
-    return services.suggestion_reopen(actor=_user(request), suggestion=suggestion)
+    suggestion = selectors.suggestion_for_user(signed_in_user(request), suggestion_id)
+    return services.suggestion_reopen(actor=signed_in_user(request), suggestion=suggestion)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from attune.accounts.models import User
 from attune.analysis.engine import AnalysisResult, analyse, reanalyse_with_labels
 from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis, Suggestion
+from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.cases.models import Case
 from attune.consent.selectors import MediaState, media_state
@@ -183,7 +184,7 @@ def _store(job: Job, result: AnalysisResult) -> None:
         )
         audit_record(
             actor=None,
-            action="film.analysed",
+            action=AuditAction.FILM_ANALYSED,
             case=analysis.film.case,
             obj=analysis.film,
             details={"suggestions": len(result.suggestions), "notes": len(result.notes)},
@@ -215,7 +216,7 @@ def suggestion_accept(*, actor: User, suggestion: Suggestion, moment_id: Any = N
         locked.save(update_fields=["decision", "decided_by", "decided_at", "moment_id"])
         audit_record(
             actor=actor,
-            action="suggestion.accepted",
+            action=AuditAction.SUGGESTION_ACCEPTED,
             case=film.case,
             obj=locked,
             details={"film": str(film.pk), "start": locked.start, "end": locked.end},
@@ -226,8 +227,17 @@ def suggestion_accept(*, actor: User, suggestion: Suggestion, moment_id: Any = N
 
 def suggestion_link(*, actor: User, suggestion: Suggestion, moment_id: Any) -> None:
     """Record which moment an accepted suggestion became."""
-    _require_guider(actor, suggestion.film)
-    Suggestion.objects.filter(pk=suggestion.pk).update(moment_id=moment_id)
+    film = suggestion.film
+    _require_guider(actor, film)
+    with transaction.atomic():
+        Suggestion.objects.filter(pk=suggestion.pk).update(moment_id=moment_id)
+        audit_record(
+            actor=actor,
+            action=AuditAction.SUGGESTION_LINKED,
+            case=film.case,
+            obj=suggestion,
+            details={"moment": str(moment_id)},
+        )
 
 
 def suggestion_reject(*, actor: User, suggestion: Suggestion, reason: str = "") -> Suggestion:
@@ -242,7 +252,7 @@ def suggestion_reject(*, actor: User, suggestion: Suggestion, reason: str = "") 
         locked.save(update_fields=["decision", "reject_reason", "decided_by", "decided_at"])
         audit_record(
             actor=actor,
-            action="suggestion.rejected",
+            action=AuditAction.SUGGESTION_REJECTED,
             case=film.case,
             obj=locked,
             details={"film": str(film.pk), "with_reason": bool(locked.reject_reason)},
@@ -258,7 +268,9 @@ def suggestion_reopen(*, actor: User, suggestion: Suggestion) -> Suggestion:
         Suggestion.objects.filter(pk=suggestion.pk).update(
             decision=Decision.OPEN, decided_by=None, decided_at=None, reject_reason=""
         )
-        audit_record(actor=actor, action="suggestion.reopened", case=film.case, obj=suggestion)
+        audit_record(
+            actor=actor, action=AuditAction.SUGGESTION_REOPENED, case=film.case, obj=suggestion
+        )
     suggestion.refresh_from_db()
     return suggestion
 
@@ -356,7 +368,7 @@ def _relabelled(
     job.save(update_fields=["result", "labels"])
     audit_record(
         actor=actor,
-        action="film.speakers_relabelled" if labels else "film.speakers_reset",
+        action=AuditAction.FILM_SPEAKERS_RELABELLED if labels else "film.speakers_reset",
         case=job.film.case,
         obj=job.film,
         details={"suggestions": len(result.suggestions)},
@@ -374,7 +386,9 @@ def analysis_retry(*, actor: User, film: Film) -> None:
     if FilmAnalysis.objects.filter(film=film, status__in=busy).exists():
         raise TransitionRefused("The film is being analysed already.")
     with transaction.atomic():
-        audit_record(actor=actor, action="film.analysis_requested", case=film.case, obj=film)
+        audit_record(
+            actor=actor, action=AuditAction.FILM_ANALYSIS_REQUESTED, case=film.case, obj=film
+        )
         transaction.on_commit(lambda: analysis_enqueue(film.pk))
 
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from attune.accounts.models import User
+from attune.accounts.requests import signed_in_user
 from attune.analysis import selectors, services
 from attune.cases.selectors import Access
 from attune.consent.selectors import MediaState, media_state
@@ -21,16 +21,12 @@ from attune.films.models import FilmStatus
 from attune.films.selectors import film_for_user
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
 @require_GET
 def film_status(request: HttpRequest, film_id: str) -> HttpResponse:
     """The analysis panel alone, which the film page polls while the analysis runs."""
     try:
-        film, _analysis = selectors.analysis_for_user(_user(request), film_id)
+        film, _analysis = selectors.analysis_for_user(signed_in_user(request), film_id)
     except PermissionDenied as exc:
         raise Forbidden(exc.message) from exc
     context: dict[str, Any] = {"film": film, "shown": False}
@@ -46,11 +42,11 @@ def film_status(request: HttpRequest, film_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def reanalyse(request: HttpRequest, film_id: str) -> HttpResponse:
-    film, access = film_for_user(_user(request), film_id)
+    film, access = film_for_user(signed_in_user(request), film_id)
     if access != Access.GUIDER:
         raise Forbidden("Only the case's guider can ask for the film to be analysed again.")
     try:
-        services.analysis_retry(actor=_user(request), film=film)
+        services.analysis_retry(actor=signed_in_user(request), film=film)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -61,7 +57,7 @@ def reanalyse(request: HttpRequest, film_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def usefulness(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not user.is_service_admin or user.service is None:
         raise Forbidden("Only service admins can see how useful the suggestions are.")
     return render(

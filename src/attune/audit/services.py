@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from attune.audit.actions import AuditAction
 from attune.audit.models import AuditChain, AuditEvent
 from attune.core.middleware import current_ip
 
@@ -50,13 +51,15 @@ def event_digest(event: AuditEvent) -> str:
 def audit_record(
     *,
     actor: User | None,
-    action: str,
+    action: AuditAction | str,
     service: Service | None = None,
     case: Case | None = None,
     obj: models.Model | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to its service's chain. Call it inside the service's transaction."""
+    """Append one event to its service's chain. Call it inside the service's transaction.
+    ``action`` must be one of ``AuditAction`` (a name outside it is a programming error)."""
+    action = AuditAction(action)
     if service is None:
         service = case.service if case is not None else getattr(actor, "service", None)
     service_id = service.pk if service is not None else None

@@ -207,6 +207,11 @@ TIMELINE_LABELS = {
     "render.downloaded": "Clip or still downloaded",
     "suggestion.accepted": "Suggestion accepted",
     "suggestion.rejected": "Suggestion rejected",
+    "suggestion.linked": "Suggestion became a moment",
+    "analysis.failed": "Moment finder stopped",
+    "analysis.requeued": "Moment finder restarted",
+    "render.failed": "Clip or still could not be rendered",
+    "render.requeued": "Rendering restarted",
 }
 
 

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from attune.accounts.models import User
+from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.cases.models import (
     MAX_HELPING_QUESTIONS_PER_ADULT,
@@ -69,7 +70,7 @@ def case_create(*, actor: User, guider: User | None = None, **fields: Any) -> Ca
         Cycle.objects.bulk_create(
             Cycle(case=case, number=n) for n in range(1, settings.ATTUNE_DEFAULT_CYCLES + 1)
         )
-        audit_record(actor=actor, action="case.created", case=case, obj=case)
+        audit_record(actor=actor, action=AuditAction.CASE_CREATED, case=case, obj=case)
     return case
 
 
@@ -81,7 +82,11 @@ def case_update(*, actor: User, case: Case, **fields: Any) -> Case:
             setattr(case, key, fields[key])
         case.save()
         audit_record(
-            actor=actor, action="case.updated", case=case, obj=case, details={"fields": changed}
+            actor=actor,
+            action=AuditAction.CASE_UPDATED,
+            case=case,
+            obj=case,
+            details={"fields": changed},
         )
     return case
 
@@ -127,7 +132,7 @@ def _adult_create(
             relationship=relationship.strip(),
             has_parental_responsibility=has_parental_responsibility,
         )
-        audit_record(actor=actor, action="adult.added", case=case, obj=adult)
+        audit_record(actor=actor, action=AuditAction.ADULT_ADDED, case=case, obj=adult)
         case.save(update_fields=["updated_at"])
     return adult
 
@@ -140,7 +145,9 @@ def initial_meeting_record(*, actor: User, case: Case, met_on: date, agreed: str
         meeting, _ = InitialMeeting.objects.update_or_create(
             case=case, defaults={"met_on": met_on, "agreed": agreed.strip()}
         )
-        audit_record(actor=actor, action="initial_meeting.recorded", case=case, obj=meeting)
+        audit_record(
+            actor=actor, action=AuditAction.INITIAL_MEETING_RECORDED, case=case, obj=meeting
+        )
         case.save(update_fields=["updated_at"])
     return meeting
 
@@ -177,7 +184,9 @@ def helping_question_add(
         question = HelpingQuestion.objects.create(
             case=case, adult=adult, text=text.strip(), baseline=baseline, hoped_for=hoped_for
         )
-        audit_record(actor=actor, action="helping_question.added", case=case, obj=question)
+        audit_record(
+            actor=actor, action=AuditAction.HELPING_QUESTION_ADDED, case=case, obj=question
+        )
         case.save(update_fields=["updated_at"])
     return question
 
@@ -187,7 +196,7 @@ def helping_question_remove(*, actor: User, case: Case, question: HelpingQuestio
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="helping_question.removed",
+            action=AuditAction.HELPING_QUESTION_REMOVED,
             case=case,
             obj=question,
             details={"text": question.text},
@@ -200,7 +209,7 @@ def cycle_add(*, actor: User, case: Case) -> Cycle:
     with transaction.atomic():
         last = case.cycles.aggregate(n=Max("number"))["n"] or 0
         cycle = Cycle.objects.create(case=case, number=last + 1)
-        audit_record(actor=actor, action="cycle.added", case=case, obj=cycle)
+        audit_record(actor=actor, action=AuditAction.CYCLE_ADDED, case=case, obj=cycle)
         case.save(update_fields=["updated_at"])
     return cycle
 
@@ -235,7 +244,7 @@ def cycle_update(
         cycle.save()
         audit_record(
             actor=actor,
-            action="cycle.updated",
+            action=AuditAction.CYCLE_UPDATED,
             case=case,
             obj=cycle,
             details={
@@ -318,7 +327,7 @@ def case_transition(*, actor: User, case: Case, to_state: str, reason: str = "")
             case.cycles.filter(not_needed=True).update(not_needed=False)
         audit_record(
             actor=actor,
-            action="case.state_changed",
+            action=AuditAction.CASE_STATE_CHANGED,
             case=case,
             obj=case,
             details={"from": from_state, "to": to_state, "reason": reason.strip()},
@@ -331,7 +340,9 @@ def case_transition(*, actor: User, case: Case, to_state: str, reason: str = "")
 
 def case_viewed(*, actor: User, case: Case, page: str) -> None:
     """Reads of case pages are audited too."""
-    audit_record(actor=actor, action="case.viewed", case=case, obj=case, details={"page": page})
+    audit_record(
+        actor=actor, action=AuditAction.CASE_VIEWED, case=case, obj=case, details={"page": page}
+    )
 
 
 def case_create_with_adults(

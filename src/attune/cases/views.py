@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from attune.accounts.models import User
+from attune.accounts.requests import signed_in_user
 from attune.accounts.selectors import guiders_for_user
 from attune.cases import selectors, services
 from attune.cases.forms import (
@@ -27,13 +27,9 @@ from attune.core.views import form_error
 from attune.films.selectors import film_panel
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _case_for_guider(request: HttpRequest, reference: str) -> Case:
     """The case, for its own guider; others who can see it may only read (403)."""
-    case, access = selectors.case_for_user(_user(request), reference)
+    case, access = selectors.case_for_user(signed_in_user(request), reference)
     if access != selectors.Access.GUIDER:
         raise Forbidden("Only the case's guider can change it.")
     return case
@@ -41,7 +37,7 @@ def _case_for_guider(request: HttpRequest, reference: str) -> Case:
 
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     state = request.GET.get("state", "open")
     valid = {"open", "all", *CaseState.values}
     state = state if state in valid else "open"
@@ -62,7 +58,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not (user.is_guider or user.is_service_admin):
         raise Forbidden("Only guiders and service admins can open cases.")
     guiders = guiders_for_user(user) if user.is_service_admin else None
@@ -83,7 +79,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case, access = selectors.case_for_user(user, reference)
     services.case_viewed(actor=user, case=case, page="case")
     transitions = [
@@ -119,7 +115,7 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update(actor=_user(request), case=case, **form.cleaned_data)
+            services.case_update(actor=signed_in_user(request), case=case, **form.cleaned_data)
         except ServiceError as exc:
             form_error(form, exc)
         else:
@@ -137,7 +133,9 @@ def adult_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = AdultForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            adult = services.adult_add(actor=_user(request), case=case, **form.cleaned_data)
+            adult = services.adult_add(
+                actor=signed_in_user(request), case=case, **form.cleaned_data
+            )
         except ServiceError as exc:
             form_error(form, exc)
         else:
@@ -154,7 +152,9 @@ def initial_meeting(request: HttpRequest, reference: str) -> HttpResponse:
     form = InitialMeetingForm(request.POST or None, instance=getattr(case, "initial_meeting", None))
     if request.method == "POST" and form.is_valid():
         try:
-            services.initial_meeting_record(actor=_user(request), case=case, **form.cleaned_data)
+            services.initial_meeting_record(
+                actor=signed_in_user(request), case=case, **form.cleaned_data
+            )
         except ServiceError as exc:
             form_error(form, exc)
         else:
@@ -173,7 +173,9 @@ def helping_question_add(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("cases:adult_add", reference=case.reference)
     if request.method == "POST" and form.is_valid():
         try:
-            services.helping_question_add(actor=_user(request), case=case, **form.cleaned_data)
+            services.helping_question_add(
+                actor=signed_in_user(request), case=case, **form.cleaned_data
+            )
         except ServiceError as exc:
             form_error(form, exc)
         else:
@@ -190,7 +192,9 @@ def helping_question_remove(request: HttpRequest, reference: str, question_id: i
     case = _case_for_guider(request, reference)
     question = selectors.helping_question_for_case(case, question_id)
     try:
-        services.helping_question_remove(actor=_user(request), case=case, question=question)
+        services.helping_question_remove(
+            actor=signed_in_user(request), case=case, question=question
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -203,7 +207,7 @@ def helping_question_remove(request: HttpRequest, reference: str, question_id: i
 def cycle_add(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_for_guider(request, reference)
     try:
-        cycle = services.cycle_add(actor=_user(request), case=case)
+        cycle = services.cycle_add(actor=signed_in_user(request), case=case)
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("cases:detail", reference=case.reference)
@@ -213,7 +217,7 @@ def cycle_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 def cycle_detail(request: HttpRequest, reference: str, number: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case, access = selectors.case_for_user(user, reference)
     cycle = selectors.cycle_for_case(case, number)
     is_guider = access == selectors.Access.GUIDER and case.is_open
@@ -259,7 +263,10 @@ def case_transition(request: HttpRequest, reference: str, state: str) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             services.case_transition(
-                actor=_user(request), case=case, to_state=state, reason=form.cleaned_data["reason"]
+                actor=signed_in_user(request),
+                case=case,
+                to_state=state,
+                reason=form.cleaned_data["reason"],
             )
         except ServiceError as exc:
             form_error(form, exc)

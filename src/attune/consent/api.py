@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from attune.accounts.models import User
+from attune.accounts.requests import signed_in_user
 from attune.cases.selectors import Access, adult_for_case, case_for_user
 from attune.consent import selectors, services
 from attune.consent.models import (
@@ -88,17 +88,13 @@ class WithdrawIn(Schema):
     note: Annotated[str, Field(max_length=2000)] = ""
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.get(
     "/cases/{reference}/consents",
     response=list[ConsentOut],
     summary="Every consent record of a case, oldest first",
 )
 def list_consents(request: HttpRequest, reference: str) -> list[ConsentRecord]:
-    case, _ = case_for_user(_user(request), reference)
+    case, _ = case_for_user(signed_in_user(request), reference)
     return [r for c in selectors.consent_summary(case) for r in c.history]
 
 
@@ -110,12 +106,12 @@ def list_consents(request: HttpRequest, reference: str) -> list[ConsentRecord]:
 def record_consent(
     request: HttpRequest, reference: str, payload: ConsentIn
 ) -> Status[ConsentRecord]:
-    case, access = case_for_user(_user(request), reference)
+    case, access = case_for_user(signed_in_user(request), reference)
     if access != Access.GUIDER:
         raise PermissionDenied("Only the case's guider records consent.")
     adult = adult_for_case(case, payload.adult)
     record = services.consent_record(
-        actor=_user(request),
+        actor=signed_in_user(request),
         case=case,
         adult=adult,
         scopes=[s.value for s in payload.scopes],
@@ -134,11 +130,11 @@ def record_consent(
     summary="Withdraw some or all of an adult's consent (filming: the media is deleted)",
 )
 def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: WithdrawIn) -> object:
-    record, access = selectors.record_for_user(_user(request), consent_id)
+    record, access = selectors.record_for_user(signed_in_user(request), consent_id)
     if access != Access.GUIDER:
         raise PermissionDenied("Only the case's guider records a withdrawal.")
     services.consent_withdraw(
-        actor=_user(request),
+        actor=signed_in_user(request),
         record=record,
         scopes=[s.value for s in payload.scopes],
         asked_by=payload.asked_by,
@@ -146,5 +142,5 @@ def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: Withd
         asked_on=payload.asked_on,
         note=payload.note,
     )
-    record, _ = selectors.record_for_user(_user(request), consent_id)
+    record, _ = selectors.record_for_user(signed_in_user(request), consent_id)
     return record

@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from attune.accounts.models import Service, User
+from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.cases.models import Adult, Case
 from attune.cases.services import require_case_guider
@@ -63,7 +64,7 @@ def consent_form_default_ensure(*, service: Service) -> ConsentForm:
             )
             audit_record(
                 actor=None,
-                action="consent_form.created",
+                action=AuditAction.CONSENT_FORM_CREATED,
                 service=service,
                 obj=version,
                 details={"form": form.name, "version": 1},
@@ -124,7 +125,7 @@ def consent_form_edit(
         )
         audit_record(
             actor=actor,
-            action="consent_form.version_created",
+            action=AuditAction.CONSENT_FORM_VERSION_CREATED,
             service=form.service,
             obj=version,
             details={"form": form.name, "version": version.number},
@@ -289,7 +290,7 @@ def consent_record(
         )
         audit_record(
             actor=actor,
-            action="consent.recorded",
+            action=AuditAction.CONSENT_RECORDED,
             case=case,
             obj=record,
             details={
@@ -358,7 +359,7 @@ def consent_withdraw(
         )
         audit_record(
             actor=actor,
-            action="consent.withdrawn",
+            action=AuditAction.CONSENT_WITHDRAWN,
             case=case,
             obj=withdrawal,
             details={
@@ -373,7 +374,7 @@ def consent_withdraw(
         if Scope.SUPERVISION in chosen:
             audit_record(
                 actor=actor,
-                action="consent.supervision_access_ended",
+                action=AuditAction.CONSENT_SUPERVISION_ACCESS_ENDED,
                 case=case,
                 obj=withdrawal,
                 details={"adult": latest.adult_id},

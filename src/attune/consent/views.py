@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attune.accounts.models import User
+from attune.accounts.requests import signed_in_user
 from attune.cases.models import Case
 from attune.cases.selectors import Access, adult_for_case, case_for_user
 from attune.consent import selectors, services
@@ -21,12 +21,8 @@ from attune.core.views import form_error
 from attune.vault.services import MediaGone, object_read_all
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _case_for_guider(request: HttpRequest, reference: str) -> Case:
-    case, access = case_for_user(_user(request), reference)
+    case, access = case_for_user(signed_in_user(request), reference)
     if access != Access.GUIDER:
         raise Forbidden("Only the case's guider records consent.")
     return case
@@ -44,7 +40,7 @@ def consent_capture(request: HttpRequest, reference: str, adult_id: int) -> Http
         paper = data.get("paper")
         try:
             services.consent_record(
-                actor=_user(request),
+                actor=signed_in_user(request),
                 case=case,
                 adult=adult,
                 scopes=data["scopes"],
@@ -73,7 +69,7 @@ def consent_capture(request: HttpRequest, reference: str, adult_id: int) -> Http
             "version": version,
             "form": form,
             "previous_active": sorted(selectors.active_scopes(previous)) if previous else [],
-            "witness": _user(request),
+            "witness": signed_in_user(request),
         },
     )
 
@@ -82,7 +78,7 @@ def consent_capture(request: HttpRequest, reference: str, adult_id: int) -> Http
 @require_GET
 def consent_print(request: HttpRequest, reference: str, adult_id: int) -> HttpResponse:
     """The form on paper, for adults who would rather sign with a pen."""
-    case, _ = case_for_user(_user(request), reference)
+    case, _ = case_for_user(signed_in_user(request), reference)
     adult = adult_for_case(case, adult_id)
     version = services.consent_form_current_version(service=case.service)
     return render(
@@ -95,7 +91,7 @@ def consent_print(request: HttpRequest, reference: str, adult_id: int) -> HttpRe
 @login_required
 @require_GET
 def record_detail(request: HttpRequest, record_id: str) -> HttpResponse:
-    record, access = selectors.record_for_user(_user(request), record_id)
+    record, access = selectors.record_for_user(signed_in_user(request), record_id)
     return render(
         request,
         "consent/print.html",
@@ -117,7 +113,7 @@ def record_detail(request: HttpRequest, record_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def record_document(request: HttpRequest, record_id: str) -> HttpResponse:
-    record, access = selectors.record_for_user(_user(request), record_id)
+    record, access = selectors.record_for_user(signed_in_user(request), record_id)
     if access not in {Access.GUIDER, Access.ADMIN}:
         raise Forbidden("Only the guider and the service admin see signatures.")
     obj = selectors.record_document(record)
@@ -140,7 +136,7 @@ def record_document(request: HttpRequest, record_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, record_id: str) -> HttpResponse:
-    record, access = selectors.record_for_user(_user(request), record_id)
+    record, access = selectors.record_for_user(signed_in_user(request), record_id)
     if access != Access.GUIDER:
         raise Forbidden("Only the case's guider records a withdrawal.")
     active = selectors.active_scopes(record)
@@ -151,7 +147,7 @@ def consent_withdraw(request: HttpRequest, record_id: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             withdrawal = services.consent_withdraw(
-                actor=_user(request),
+                actor=signed_in_user(request),
                 record=record,
                 scopes=data["scopes"],
                 asked_by=data["asked_by"],
@@ -192,7 +188,7 @@ def consent_withdraw(request: HttpRequest, record_id: str) -> HttpResponse:
 def consent_forms(request: HttpRequest) -> HttpResponse:
     """Everyone reads the consent form their service uses; a service admin changes it (which
     writes a new version)."""
-    user = _user(request)
+    user = signed_in_user(request)
     if user.service is None:
         raise Forbidden("You do not belong to a service.")
     consent_form = services.consent_form_default_ensure(service=user.service)
@@ -238,7 +234,7 @@ def consent_forms(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def deletion_queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     return render(
         request,
         "consent/deletion_queue.html",

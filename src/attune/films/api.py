@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from attune.accounts.models import User
+from attune.accounts.requests import signed_in_user
 from attune.cases.selectors import case_for_user, cycle_for_case
 from attune.films import selectors, services
 from attune.films.models import Film, FilmStatus
@@ -56,10 +56,6 @@ class FilmOut(Schema):
     ready_at: datetime | None
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.post(
     "/cases/{reference}/cycles/{number}/films",
     response={201: UploadState},
@@ -68,17 +64,21 @@ def _user(request: HttpRequest) -> User:
 def start_upload(
     request: HttpRequest, reference: str, number: int, payload: UploadStart
 ) -> Status[Film]:
-    case, _ = case_for_user(_user(request), reference)
+    case, _ = case_for_user(signed_in_user(request), reference)
     cycle = cycle_for_case(case, number)
     film = services.film_upload_start(
-        actor=_user(request), case=case, cycle=cycle, filename=payload.filename, size=payload.size
+        actor=signed_in_user(request),
+        case=case,
+        cycle=cycle,
+        filename=payload.filename,
+        size=payload.size,
     )
     return Status(201, film)
 
 
 @router.get("/films/{film_id}/upload", response=UploadState, summary="Where an upload is up to")
 def upload_state(request: HttpRequest, film_id: uuid.UUID) -> Film:
-    film, _ = selectors.film_for_user(_user(request), film_id)
+    film, _ = selectors.film_for_user(signed_in_user(request), film_id)
     return film
 
 
@@ -88,7 +88,7 @@ def upload_state(request: HttpRequest, film_id: uuid.UUID) -> Film:
     summary="Send chunk `index` of an upload (raw bytes in the body)",
 )
 def upload_chunk(request: HttpRequest, film_id: uuid.UUID, index: int) -> Film:
-    film, _ = selectors.film_for_user(_user(request), film_id)
+    film, _ = selectors.film_for_user(signed_in_user(request), film_id)
     try:
         data = request.body
     except RequestDataTooBig as exc:
@@ -96,7 +96,9 @@ def upload_chunk(request: HttpRequest, film_id: uuid.UUID, index: int) -> Film:
             413, f"A chunk may be at most {film.upload_chunk_size} bytes; send smaller chunks."
         ) from exc
     try:
-        return services.film_upload_chunk(actor=_user(request), film=film, index=index, data=data)
+        return services.film_upload_chunk(
+            actor=signed_in_user(request), film=film, index=index, data=data
+        )
     except services.UploadStorageFull as exc:
         # 507: the client keeps the chunk and sends it again later.
         raise HttpError(507, exc.message) from exc
@@ -104,11 +106,11 @@ def upload_chunk(request: HttpRequest, film_id: uuid.UUID, index: int) -> Film:
 
 @router.get("/films/{film_id}", response=FilmOut, summary="A film's processing status and facts")
 def get_film(request: HttpRequest, film_id: uuid.UUID) -> Film:
-    film, _ = selectors.film_for_user(_user(request), film_id)
+    film, _ = selectors.film_for_user(signed_in_user(request), film_id)
     return film
 
 
 @router.post("/films/{film_id}/retry", response=FilmOut, summary="Retry a failed film")
 def retry_film(request: HttpRequest, film_id: uuid.UUID) -> Film:
-    film, _ = selectors.film_for_user(_user(request), film_id)
-    return services.film_retry(actor=_user(request), film=film)
+    film, _ = selectors.film_for_user(signed_in_user(request), film_id)
+    return services.film_retry(actor=signed_in_user(request), film=film)

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.core import hooks
 from attune.core.jobs import Job, JobKind, Superseded, job_running, jobs_recover_stale
@@ -239,7 +240,7 @@ def _store_outputs(
             )
             audit_record(
                 actor=None,
-                action="film.ready",
+                action=AuditAction.FILM_READY,
                 case=case,
                 obj=film,
                 details={"duration": outputs.duration, "remuxed": outputs.remuxed},

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attune.accounts.models import User
+from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.cases.models import Case, CaseState, Cycle
 from attune.core.errors import PermissionDenied, ServiceError
@@ -83,7 +84,11 @@ def film_upload_start(*, actor: User, case: Case, cycle: Cycle, filename: str, s
             upload_expires_at=timezone.now() + timedelta(hours=settings.ATTUNE_UPLOAD_EXPIRY_HOURS),
         )
         audit_record(
-            actor=actor, action="film.upload_started", case=case, obj=film, details={"bytes": size}
+            actor=actor,
+            action=AuditAction.FILM_UPLOAD_STARTED,
+            case=case,
+            obj=film,
+            details={"bytes": size},
         )
     return film
 
@@ -138,7 +143,7 @@ def film_upload_chunk(*, actor: User, film: Film, index: int, data: bytes) -> Fi
         if film.upload_received == film.upload_size:
             film.status = FilmStatus.QUEUED
             film.stage = "waiting"
-            audit_record(actor=actor, action="film.uploaded", case=film.case, obj=film)
+            audit_record(actor=actor, action=AuditAction.FILM_UPLOADED, case=film.case, obj=film)
             film_id = film.pk
             transaction.on_commit(lambda: processing_enqueue(film_id))
         film.save()
@@ -187,14 +192,14 @@ def film_retry(*, actor: User, film: Film) -> Film:
         film.failure_reason = ""
         film.attempts = 0
         film.save()
-        audit_record(actor=actor, action="film.retried", case=film.case, obj=film)
+        audit_record(actor=actor, action=AuditAction.FILM_RETRIED, case=film.case, obj=film)
         film_id = film.pk
         transaction.on_commit(lambda: processing_enqueue(film_id))
     return film
 
 
 def film_viewed(*, actor: User, film: Film) -> None:
-    audit_record(actor=actor, action="film.viewed", case=film.case, obj=film)
+    audit_record(actor=actor, action=AuditAction.FILM_VIEWED, case=film.case, obj=film)
 
 
 def film_parts_drop(film: Film) -> None:
@@ -227,6 +232,8 @@ def film_uploads_expire() -> int:
             film.stage = ""
             film.failure_reason = UPLOAD_EXPIRED_REASON
             film.save(update_fields=["status", "stage", "failure_reason"])
-            audit_record(actor=None, action="film.upload_expired", case=film.case, obj=film)
+            audit_record(
+                actor=None, action=AuditAction.FILM_UPLOAD_EXPIRED, case=film.case, obj=film
+            )
         count += 1
     return count

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from attune.accounts.models import User
+from attune.accounts.requests import signed_in_user
 from attune.analysis.selectors import film_analysis_summary
 from attune.cases.selectors import Access
 from attune.consent.selectors import MediaState, media_state
@@ -23,14 +23,10 @@ MEDIA_KINDS = {"playable", "poster", "sprite", "sprite_index", "waveform"}
 VIEWING_SECONDS = 30 * 60
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
 @require_GET
 def film_detail(request: HttpRequest, film_id: str) -> HttpResponse:
-    film, access = selectors.film_for_user(_user(request), film_id)
+    film, access = selectors.film_for_user(signed_in_user(request), film_id)
     state = media_state(film.case)
     context: dict[str, object] = {
         "film": film,
@@ -48,7 +44,7 @@ def film_detail(request: HttpRequest, film_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def film_status(request: HttpRequest, film_id: str) -> HttpResponse:
-    film, access = selectors.film_for_user(_user(request), film_id)
+    film, access = selectors.film_for_user(signed_in_user(request), film_id)
     response = render(
         request,
         "films/_status.html",
@@ -64,7 +60,7 @@ def _note_viewing(request: HttpRequest, film: Film) -> None:
     seen: dict[str, float] = request.session.get("films_viewed", {})
     now = time.time()
     if now - seen.get(str(film.pk), 0) > VIEWING_SECONDS:
-        services.film_viewed(actor=_user(request), film=film)
+        services.film_viewed(actor=signed_in_user(request), film=film)
         seen[str(film.pk)] = now
         request.session["films_viewed"] = seen
 
@@ -76,7 +72,7 @@ def film_media(
 ) -> HttpResponse | StreamingHttpResponse:
     if kind not in MEDIA_KINDS:
         raise Http404
-    film, access = selectors.film_for_user(_user(request), film_id)
+    film, access = selectors.film_for_user(signed_in_user(request), film_id)
     if not selectors.may_see_media(access, film.case):
         raise Forbidden("Films are seen by the guider, and by their supervisor with consent.")
     state = media_state(film.case)
@@ -101,11 +97,11 @@ def film_media(
 @login_required
 @require_POST
 def film_retry(request: HttpRequest, film_id: str) -> HttpResponse:
-    film, access = selectors.film_for_user(_user(request), film_id)
+    film, access = selectors.film_for_user(signed_in_user(request), film_id)
     if access != Access.GUIDER:
         raise Forbidden("Only the case's guider can retry processing.")
     try:
-        services.film_retry(actor=_user(request), film=film)
+        services.film_retry(actor=signed_in_user(request), film=film)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from attune.accounts.models import User
+from attune.accounts.requests import signed_in_user
 from attune.analysis import selectors as analysis_selectors
 from attune.cases.models import Case
 from attune.cases.selectors import Access
@@ -22,10 +22,6 @@ from attune.moments import selectors, services, timecode
 from attune.moments.models import Focus, Moment, MomentKind, Render, RenderStatus
 
 router = Router(tags=["moments"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _media(access: Access, case: Case) -> None:
@@ -167,7 +163,7 @@ def _edit_out(cycle_id: int, summary: selectors.EditSummary) -> EditOut:
 
 @router.get("/films/{film_id}/moments", response=list[MomentOut], summary="A film's moments")
 def list_moments(request: HttpRequest, film_id: uuid.UUID) -> list[Moment]:
-    film, access = film_for_user(_user(request), film_id)
+    film, access = film_for_user(signed_in_user(request), film_id)
     _media(access, film.case)
     return selectors.moments_for_film(film)
 
@@ -176,13 +172,13 @@ def list_moments(request: HttpRequest, film_id: uuid.UUID) -> list[Moment]:
     "/films/{film_id}/moments", response={201: MomentOut}, summary="Mark a clip or a still"
 )
 def create_moment(request: HttpRequest, film_id: uuid.UUID, payload: MomentIn) -> Status:
-    film, _ = film_for_user(_user(request), film_id)
+    film, _ = film_for_user(signed_in_user(request), film_id)
     rate = selectors.film_rate(film)
     start = _frame(payload.start, payload.start_frame, rate)
     if start is None:
         raise ServiceError("Give the in-point as start_frame or start.", field="start_frame")
     moment = services.moment_create(
-        actor=_user(request),
+        actor=signed_in_user(request),
         film=film,
         kind=payload.kind,
         start_frame=start,
@@ -193,7 +189,7 @@ def create_moment(request: HttpRequest, film_id: uuid.UUID, payload: MomentIn) -
         question=payload.question,
         focus=payload.focus or "",
     )
-    moment, _ = selectors.moment_for_user(_user(request), moment.pk)
+    moment, _ = selectors.moment_for_user(signed_in_user(request), moment.pk)
     return Status(201, moment)
 
 
@@ -203,34 +199,36 @@ def create_moment(request: HttpRequest, film_id: uuid.UUID, payload: MomentIn) -
     summary="Accept a suggestion: a clip with its principles filled in (201; 200 if it was made before)",
 )
 def accept_suggestion(request: HttpRequest, suggestion_id: uuid.UUID) -> Status:
-    suggestion = analysis_selectors.suggestion_for_user(_user(request), suggestion_id)
-    moment, made = services.moment_from_suggestion(actor=_user(request), suggestion=suggestion)
-    moment, _ = selectors.moment_for_user(_user(request), moment.pk)
+    suggestion = analysis_selectors.suggestion_for_user(signed_in_user(request), suggestion_id)
+    moment, made = services.moment_from_suggestion(
+        actor=signed_in_user(request), suggestion=suggestion
+    )
+    moment, _ = selectors.moment_for_user(signed_in_user(request), moment.pk)
     return Status(201 if made else 200, moment)
 
 
 @router.get("/moments/{moment_id}", response=MomentOut, summary="One moment")
 def get_moment(request: HttpRequest, moment_id: uuid.UUID) -> Moment:
-    moment, access = selectors.moment_for_user(_user(request), moment_id)
+    moment, access = selectors.moment_for_user(signed_in_user(request), moment_id)
     _media(access, moment.film.case)
     return moment
 
 
 @router.patch("/moments/{moment_id}", response=MomentOut, summary="Change a moment")
 def update_moment(request: HttpRequest, moment_id: uuid.UUID, payload: MomentPatch) -> Moment:
-    moment, _ = selectors.moment_for_user(_user(request), moment_id)
+    moment, _ = selectors.moment_for_user(signed_in_user(request), moment_id)
     changes = payload.dict(exclude_unset=True)
     if "focus" in changes:
         changes["focus"] = changes["focus"] or ""
-    services.moment_update(actor=_user(request), moment=moment, **changes)
-    moment, _ = selectors.moment_for_user(_user(request), moment_id)
+    services.moment_update(actor=signed_in_user(request), moment=moment, **changes)
+    moment, _ = selectors.moment_for_user(signed_in_user(request), moment_id)
     return moment
 
 
 @router.delete("/moments/{moment_id}", response={204: None}, summary="Delete a moment")
 def delete_moment(request: HttpRequest, moment_id: uuid.UUID) -> Status:
-    moment, _ = selectors.moment_for_user(_user(request), moment_id)
-    services.moment_delete(actor=_user(request), moment=moment)
+    moment, _ = selectors.moment_for_user(signed_in_user(request), moment_id)
+    services.moment_delete(actor=signed_in_user(request), moment=moment)
     return Status(204, None)
 
 
@@ -240,13 +238,13 @@ def delete_moment(request: HttpRequest, moment_id: uuid.UUID) -> Status:
     summary="Render a moment (MP4 for a clip, PNG and JPEG for a still) in the background",
 )
 def render_moment(request: HttpRequest, moment_id: uuid.UUID) -> Status:
-    moment, _ = selectors.moment_for_user(_user(request), moment_id)
-    return Status(202, services.moment_render(actor=_user(request), moment=moment))
+    moment, _ = selectors.moment_for_user(signed_in_user(request), moment_id)
+    return Status(202, services.moment_render(actor=signed_in_user(request), moment=moment))
 
 
 @router.get("/cycles/{cycle_id}/edit", response=EditOut, summary="The edit for a cycle's review")
 def get_edit(request: HttpRequest, cycle_id: int) -> EditOut:
-    cycle, access = selectors.cycle_for_user(_user(request), cycle_id)
+    cycle, access = selectors.cycle_for_user(signed_in_user(request), cycle_id)
     _media(access, cycle.case)
     return _edit_out(cycle.pk, selectors.edit_for_cycle(cycle))
 
@@ -257,8 +255,10 @@ def get_edit(request: HttpRequest, cycle_id: int) -> EditOut:
     summary="Set the edit: the moments for the shared review, in order",
 )
 def put_edit(request: HttpRequest, cycle_id: int, payload: EditIn) -> EditOut:
-    cycle, _ = selectors.cycle_for_user(_user(request), cycle_id)
-    summary = services.edit_set(actor=_user(request), cycle=cycle, moment_ids=payload.moment_ids)
+    cycle, _ = selectors.cycle_for_user(signed_in_user(request), cycle_id)
+    summary = services.edit_set(
+        actor=signed_in_user(request), cycle=cycle, moment_ids=payload.moment_ids
+    )
     return _edit_out(cycle.pk, summary)
 
 
@@ -268,7 +268,7 @@ def put_edit(request: HttpRequest, cycle_id: int, payload: EditIn) -> EditOut:
     summary="Your service's principles and behaviours (the number key is the editor shortcut)",
 )
 def list_principles(request: HttpRequest) -> list[PrincipleOut]:
-    user = _user(request)
+    user = signed_in_user(request)
     if user.service is None:
         return []
     services.catalogue_ensure(service=user.service)

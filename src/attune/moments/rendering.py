@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.core.jobs import Job, JobKind, Superseded, job_running, jobs_recover_stale
 from attune.films.models import Film
@@ -149,7 +150,7 @@ def _store_render(job: Job, files: dict[str, tuple[Path, str, str]], method: str
             )
             audit_record(
                 actor=None,
-                action="render.ready",
+                action=AuditAction.RENDER_READY,
                 case=case,
                 obj=render,
                 details={

@@ -18,6 +18,7 @@ from django.db import transaction
 from attune.accounts.models import Service, User
 from attune.analysis import services as analysis_services
 from attune.analysis.models import Decision, Suggestion
+from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.cases.models import Case, CaseState, Cycle
 from attune.consent.selectors import consent_allows_training
@@ -63,7 +64,7 @@ def catalogue_ensure(*, service: Service) -> bool:
             )
         audit_record(
             actor=None,
-            action="catalogue.seeded",
+            action=AuditAction.CATALOGUE_SEEDED,
             service=service,
             details={"principles": len(SEED)},
         )
@@ -141,7 +142,7 @@ def principle_update(
         counts = _sync_behaviours(principle, behaviours)
         audit_record(
             actor=actor,
-            action="catalogue.principle_updated",
+            action=AuditAction.CATALOGUE_PRINCIPLE_UPDATED,
             service=principle.service,
             obj=principle,
             details={"name": principle.name, "in_use": is_active, **counts},
@@ -170,7 +171,7 @@ def principle_add(
         counts = _sync_behaviours(principle, behaviours)
         audit_record(
             actor=actor,
-            action="catalogue.principle_added",
+            action=AuditAction.CATALOGUE_PRINCIPLE_ADDED,
             service=service,
             obj=principle,
             details={"name": principle.name, **counts},
@@ -284,7 +285,7 @@ def moment_create(
         moment.behaviours.set(tagged_b)
         audit_record(
             actor=actor,
-            action="moment.created",
+            action=AuditAction.MOMENT_CREATED,
             case=case,
             obj=moment,
             details={"film": str(film.pk), "kind": kind, "frames": [start, end]},
@@ -363,7 +364,7 @@ def moment_update(*, actor: User, moment: Moment, **changes: Any) -> Moment:
             moment.save()
             audit_record(
                 actor=actor,
-                action="moment.updated",
+                action=AuditAction.MOMENT_UPDATED,
                 case=film.case,
                 obj=moment,
                 details={"changed": changed, "frames": [moment.start_frame, moment.end_frame]},
@@ -378,7 +379,7 @@ def moment_delete(*, actor: User, moment: Moment) -> None:
         _drop_renders(moment.renders.all())
         audit_record(
             actor=actor,
-            action="moment.deleted",
+            action=AuditAction.MOMENT_DELETED,
             case=case,
             obj=moment,
             details={"kind": moment.kind, "frames": [moment.start_frame, moment.end_frame]},
@@ -397,7 +398,7 @@ def moments_training_withdrawn(*, actor: User, case: Case) -> int:
     Moment.objects.filter(pk__in=marked).update(for_training=False)
     audit_record(
         actor=actor,
-        action="moments.training_unmarked",
+        action=AuditAction.MOMENTS_TRAINING_UNMARKED,
         case=case,
         details={"moments": [str(pk) for pk in marked], "because": "training consent withdrawn"},
     )
@@ -497,7 +498,7 @@ def edit_set(
             Moment.objects.filter(pk=moment_id).update(edit_position=position)
         audit_record(
             actor=actor,
-            action="edit.updated",
+            action=AuditAction.EDIT_UPDATED,
             case=cycle.case,
             obj=cycle,
             details={"moments": [str(i) for i in ids]},
@@ -550,7 +551,7 @@ def moment_render(*, actor: User, moment: Moment) -> Render:
         )
         audit_record(
             actor=actor,
-            action="moment.render_requested",
+            action=AuditAction.MOMENT_RENDER_REQUESTED,
             case=film.case,
             obj=render,
             details={"moment": str(moment.pk), "kind": moment.kind},
@@ -569,7 +570,7 @@ def render_download(*, actor: User, render: Render, fmt: str) -> VaultObject:
     obj = selectors.render_object(render, fmt)
     audit_record(
         actor=actor,
-        action="render.downloaded",
+        action=AuditAction.RENDER_DOWNLOADED,
         case=case,
         obj=render,
         details={"format": fmt, "moment": str(render.moment_id)},
@@ -582,7 +583,7 @@ def render_viewed(*, actor: User, render: Render, fmt: str) -> VaultObject:
     obj = selectors.render_object(render, fmt)
     audit_record(
         actor=actor,
-        action="render.viewed",
+        action=AuditAction.RENDER_VIEWED,
         case=render.moment.film.case,
         obj=render,
         details={"format": fmt},

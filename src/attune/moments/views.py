@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from attune.accounts.models import User
+from attune.accounts.requests import signed_in_user
 from attune.analysis import selectors as analysis_selectors
 from attune.consent.selectors import consent_allows_training
 from attune.core.errors import ServiceError
@@ -27,10 +28,6 @@ from attune.vault.services import MediaGone
 
 CONTENT_TYPES = {"mp4": "video/mp4", "png": "image/png", "jpeg": "image/jpeg"}
 EXTENSIONS = {"mp4": "mp4", "png": "png", "jpeg": "jpg"}
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _api(path: str) -> str:
@@ -112,7 +109,7 @@ def _editor_data(request: HttpRequest, film: Film, user: User) -> dict[str, Any]
 @login_required
 @require_GET
 def editor(request: HttpRequest, film_id: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     film, access = film_for_user(user, film_id)
     if not may_see_media(access, film.case):
         raise Forbidden("Service admins see case records, not films.")
@@ -137,7 +134,7 @@ def editor(request: HttpRequest, film_id: str) -> HttpResponse:
 def _render_file(request: HttpRequest, render_id: str, fmt: str, *, download: bool) -> Any:
     if fmt not in CONTENT_TYPES:
         raise Http404
-    user = _user(request)
+    user = signed_in_user(request)
     render_obj, access = selectors.render_for_user(user, render_id)
     if not may_see_media(access, render_obj.moment.film.case):
         raise Forbidden("Service admins see case records, not films.")
@@ -189,7 +186,7 @@ def render_download(
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Everyone in the service may read the principles and behaviours; service admins change
     them here (the form says which principle in its ``principle`` field, or "new")."""
-    user = _user(request)
+    user = signed_in_user(request)
     if user.service is None:
         raise Http404
     if request.method == "POST":

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from attune.accounts.models import Service, User
+from attune.audit.actions import AuditAction
 from attune.audit.models import AuditEvent
 from attune.audit.services import audit_record
 from attune.cases.models import Adult, Case
@@ -300,7 +301,7 @@ def sar_export(
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="subject_access.exported",
+            action=AuditAction.SUBJECT_ACCESS_EXPORTED,
             case=person.case,
             details=summary,
         )

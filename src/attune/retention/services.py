@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.analysis.services import case_analyses_drop
+from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.cases.models import Case, CaseState
 from attune.consent.models import (
@@ -48,7 +49,7 @@ def media_lock_for_withdrawal(*, actor: User, case: Case, withdrawal: ConsentWit
     )
     audit_record(
         actor=actor,
-        action="media.locked",
+        action=AuditAction.MEDIA_LOCKED,
         case=case,
         obj=deletion,
         details={"reason": DeletionReason.WITHDRAWAL, "withdrawal": withdrawal.pk},
@@ -122,7 +123,7 @@ def media_deletion_run(*, deletion_id: int, now: datetime | None = None) -> Dele
             row.save()
         audit_record(
             actor=None,
-            action="media_deletion.completed",
+            action=AuditAction.MEDIA_DELETION_COMPLETED,
             case=case,
             obj=deletion,
             details={
@@ -178,7 +179,7 @@ def retention_after_transition(*, actor: User, case: Case, from_state: str) -> N
         )
         audit_record(
             actor=actor,
-            action="retention.planned",
+            action=AuditAction.RETENTION_PLANNED,
             case=case,
             obj=deletion,
             details={"days_after_closure": deletion.retention_days},
@@ -187,7 +188,9 @@ def retention_after_transition(*, actor: User, case: Case, from_state: str) -> N
         for deletion in waiting:
             deletion.status = DeletionStatus.CANCELLED
             deletion.save(update_fields=["status"])
-            audit_record(actor=actor, action="retention.cancelled", case=case, obj=deletion)
+            audit_record(
+                actor=actor, action=AuditAction.RETENTION_CANCELLED, case=case, obj=deletion
+            )
     elif to_state in {CaseState.CLOSED, CaseState.WITHDRAWN}:
         if media_state(case) == MediaState.DESTROYED:
             waiting.update(status=DeletionStatus.CANCELLED)
@@ -204,7 +207,7 @@ def retention_after_transition(*, actor: User, case: Case, from_state: str) -> N
         deletion.save()
         audit_record(
             actor=actor,
-            action="retention.scheduled",
+            action=AuditAction.RETENTION_SCHEDULED,
             case=case,
             obj=deletion,
             details={"due_at": deletion.due_at, "days": days},

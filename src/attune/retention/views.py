@@ -8,18 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from attune.accounts.models import User
+from attune.accounts.requests import signed_in_user
 from attune.cases.models import Case
 from attune.cases.selectors import Access, case_for_user
 from attune.retention import sar
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _case_for_subject_access(request: HttpRequest, reference: str) -> tuple[Case, Access]:
-    case, access = case_for_user(_user(request), reference)
+    case, access = case_for_user(signed_in_user(request), reference)
     if access not in {Access.GUIDER, Access.ADMIN}:
         raise Forbidden("Subject access is handled by the guider or the service admin.")
     return case, access
@@ -47,7 +43,7 @@ def subject_access_export(request: HttpRequest, reference: str, person: str) -> 
     if include_media and access != Access.GUIDER:
         raise Forbidden("A service admin's export never holds films or pictures.")
     name, data = sar.sar_export_bytes(
-        actor=_user(request), person=found, include_media=include_media
+        actor=signed_in_user(request), person=found, include_media=include_media
     )
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from attune.accounts.models import User
+from attune.accounts.requests import signed_in_user
 from attune.cases.selectors import case_for_user
 from attune.core.errors import PermissionDenied
 from attune.safeguarding import selectors, services
@@ -63,15 +63,11 @@ class AmendmentIn(Informed):
     text: Annotated[str, Field(min_length=1, max_length=20000)]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.get(
     "/cases/{reference}/concerns", response=list[ConcernOut], summary="Safeguarding concerns"
 )
 def list_concerns(request: HttpRequest, reference: str) -> list[Concern]:
-    case, _ = case_for_user(_user(request), reference)
+    case, _ = case_for_user(signed_in_user(request), reference)
     return list(selectors.concerns_for_case(case).select_related("case"))
 
 
@@ -81,17 +77,17 @@ def list_concerns(request: HttpRequest, reference: str) -> list[Concern]:
     summary="Record a safeguarding concern",
 )
 def record_concern(request: HttpRequest, reference: str, payload: ConcernIn) -> Status[Concern]:
-    case, access = case_for_user(_user(request), reference)
+    case, access = case_for_user(signed_in_user(request), reference)
     if not selectors.may_record(access):
         raise PermissionDenied("Only the case's guider or their supervisor can record a concern.")
-    concern = services.concern_record(actor=_user(request), case=case, **payload.dict())
+    concern = services.concern_record(actor=signed_in_user(request), case=case, **payload.dict())
     return Status(201, concern)
 
 
 @router.get("/concerns/{concern_id}", response=ConcernOut, summary="One safeguarding concern")
 def get_concern(request: HttpRequest, concern_id: uuid.UUID) -> Concern:
-    concern, _ = selectors.concern_for_user(_user(request), concern_id)
-    services.concern_viewed(actor=_user(request), concern=concern)
+    concern, _ = selectors.concern_for_user(signed_in_user(request), concern_id)
+    services.concern_viewed(actor=signed_in_user(request), concern=concern)
     return concern
 
 
@@ -103,9 +99,10 @@ def get_concern(request: HttpRequest, concern_id: uuid.UUID) -> Concern:
 def amend_concern(
     request: HttpRequest, concern_id: uuid.UUID, payload: AmendmentIn
 ) -> Status[Amendment]:
-    concern, access = selectors.concern_for_user(_user(request), concern_id)
+    concern, access = selectors.concern_for_user(signed_in_user(request), concern_id)
     if not selectors.may_record(access):
         raise PermissionDenied("Only the case's guider or their supervisor can add to a concern.")
     return Status(
-        201, services.concern_amend(actor=_user(request), concern=concern, **payload.dict())
+        201,
+        services.concern_amend(actor=signed_in_user(request), concern=concern, **payload.dict()),
     )

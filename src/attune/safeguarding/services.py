@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attune.accounts.models import User
+from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.cases.models import Case
 from attune.cases.selectors import Access, access_for
@@ -74,7 +75,7 @@ def concern_record(
         # The words stay out of the audit trail, which more people can read.
         audit_record(
             actor=actor,
-            action="safeguarding.concern_recorded",
+            action=AuditAction.SAFEGUARDING_CONCERN_RECORDED,
             case=case,
             obj=concern,
             details={"informed": bool(name)},
@@ -106,7 +107,7 @@ def concern_amend(
         )
         audit_record(
             actor=actor,
-            action="safeguarding.amended",
+            action=AuditAction.SAFEGUARDING_AMENDED,
             case=concern.case,
             obj=amendment,
             details={"concern": str(concern.pk), "informed": bool(name)},
@@ -115,4 +116,6 @@ def concern_amend(
 
 
 def concern_viewed(*, actor: User, concern: Concern) -> None:
-    audit_record(actor=actor, action="safeguarding.viewed", case=concern.case, obj=concern)
+    audit_record(
+        actor=actor, action=AuditAction.SAFEGUARDING_VIEWED, case=concern.case, obj=concern
+    )

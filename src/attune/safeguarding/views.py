@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attune.accounts.models import User
+from attune.accounts.requests import signed_in_user
 from attune.cases.selectors import case_for_user
 from attune.core.errors import ServiceError
 from attune.core.views import form_error
@@ -17,14 +17,10 @@ from attune.safeguarding import selectors, services
 from attune.safeguarding.forms import AmendmentForm, ConcernForm
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def concern_create(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case, access = case_for_user(user, reference)
     if not selectors.may_record(access):
         raise Forbidden("Only the case's guider or their supervisor can record a concern.")
@@ -43,7 +39,7 @@ def concern_create(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def concern_detail(request: HttpRequest, concern_id: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     concern, access = selectors.concern_for_user(user, concern_id)
     services.concern_viewed(actor=user, concern=concern)
     return render(
@@ -61,7 +57,7 @@ def concern_detail(request: HttpRequest, concern_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def amendment_create(request: HttpRequest, concern_id: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     concern, access = selectors.concern_for_user(user, concern_id)
     if not selectors.may_record(access):
         raise Forbidden("Only the case's guider or their supervisor can add to a concern.")

@@ -12,6 +12,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from attune.audit.actions import AuditAction
+from attune.audit.services import audit_record
 from attune.vault import crypto
 from attune.vault.models import CaseKey
 
@@ -120,4 +122,13 @@ def rotate_master_key(new_key: bytes) -> int:
             record.master_fingerprint = fingerprint(new_key)
             record.save(update_fields=["wrapped_key", "master_fingerprint"])
             count += 1
+        audit_record(
+            actor=None,
+            action=AuditAction.VAULT_MASTER_KEY_ROTATED,
+            details={
+                "case_keys": count,
+                "from": fingerprint(old),
+                "to": fingerprint(new_key),
+            },
+        )
     return count

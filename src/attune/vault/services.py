@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attune.accounts.models import User
+from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.core.jobs import scratch_destroy_for_case
 from attune.vault import crypto
@@ -238,7 +239,7 @@ def case_media_destroy(*, case: Case, reason: str, actor: User | None) -> Deleti
         VaultObject.objects.filter(pk__in=[o.pk for o in objects]).delete()
         audit_record(
             actor=actor,
-            action="media.destroyed",
+            action=AuditAction.MEDIA_DESTROYED,
             case=case,
             obj=receipt,
             details={
