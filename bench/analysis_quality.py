@@ -25,8 +25,9 @@ import time
 from itertools import product
 from pathlib import Path
 
-from attune.analysis import evaluation, testmedia
+from attune.analysis import evaluation
 from attune.analysis.engine import analyse
+from attune.samples import dialogue as testmedia
 
 LEVELS: list[tuple[str, float | None]] = [("clean", None), ("20 dB", 20.0), ("10 dB", 10.0)]
 TARGETS = {"turn_f1_clean": 0.9, "turn_f1_10db": 0.8}

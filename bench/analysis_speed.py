@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from attune.analysis import testmedia
 from attune.analysis.engine import analyse
 from attune.analysis.engine.decode import plain_decode
+from attune.samples import dialogue as testmedia
 
 TARGET_RATIO = 1.3
 TARGET_SOUND_RTF = 0.05

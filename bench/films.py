@@ -34,7 +34,7 @@ from typing import Any
 import av
 
 from attune.films import media
-from attune.films.testmedia import make_film
+from attune.samples.films import make_film
 from attune.vault import crypto
 
 TARGET_REMUX = 0.3

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from attune.analysis import testmedia
 from attune.analysis.engine import AnalysisResult, analyse
+from attune.samples import dialogue as testmedia
 
 
 @dataclass

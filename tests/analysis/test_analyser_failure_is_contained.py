@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from attune.analysis import testmedia
 from attune.analysis.engine import analyse, faces, mtcnn, pipeline
+from attune.samples import dialogue as testmedia
 
 
 @pytest.fixture(scope="module")

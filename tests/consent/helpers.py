@@ -14,7 +14,7 @@ from attune.consent.services import consent_record
 from attune.films import processing
 from attune.films import services as film_services
 from attune.films.models import Film
-from attune.films.testmedia import make_film
+from attune.samples.films import make_film
 
 ALL_SCOPES = [s.value for s in Scope]
 

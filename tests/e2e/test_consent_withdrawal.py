@@ -19,7 +19,7 @@ from attune.cases import services as case_services
 from attune.cases.models import Case, CaseState
 from attune.consent.models import ConsentRecord
 from attune.films.models import Film, FilmStatus
-from attune.films.testmedia import make_film
+from attune.samples.films import make_film
 from attune.vault.models import VaultObject
 from tests.e2e.conftest import assert_accessible_basics, screenshot, sign_in
 from tests.factories import make_ready_case

@@ -20,9 +20,9 @@ from attune.cases.models import Case, CaseState
 from attune.films import processing
 from attune.films import services as film_services
 from attune.films.models import Film, FilmStatus
-from attune.films.testmedia import make_film
 from attune.moments import services as moment_services
 from attune.moments.models import Moment, MomentKind
+from attune.samples.films import make_film
 from tests.e2e.conftest import assert_accessible_basics, screenshot
 from tests.factories import consent_to_everything, make_ready_case
 

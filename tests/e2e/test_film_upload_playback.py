@@ -20,7 +20,7 @@ from attune.accounts.models import User
 from attune.cases import services as case_services
 from attune.cases.models import Case, CaseState
 from attune.films.models import Film, FilmStatus
-from attune.films.testmedia import make_film
+from attune.samples.films import make_film
 from tests.e2e.conftest import assert_accessible_basics, screenshot, sign_in
 from tests.factories import make_ready_case
 from tests.films.conftest import consent_to_filming

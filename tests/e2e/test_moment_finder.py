@@ -15,10 +15,10 @@ from pytest_django.live_server_helper import LiveServer
 
 from attune.accounts.models import User
 from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis, Suggestion
-from attune.analysis.testmedia import espeak_available
 from attune.demo.seed import DEMO_PASSWORD, seed_demo, seed_demo_film
 from attune.films.models import Film, FilmStatus
 from attune.moments.models import Moment
+from attune.samples.dialogue import espeak_available
 from tests.e2e.conftest import assert_accessible_basics, screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -19,7 +19,7 @@ from attune.consent.models import Scope, SignatureMethod
 from attune.consent.services import consent_record
 from attune.films import processing
 from attune.films.models import Film
-from attune.films.testmedia import make_film
+from attune.samples.films import make_film
 from attune.vault.storage import vault_storage
 from tests.conftest import ClientFor
 

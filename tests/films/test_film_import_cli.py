@@ -14,8 +14,8 @@ from attune import cli
 from attune.audit.models import AuditEvent
 from attune.cases.models import Case
 from attune.films.models import Film, FilmStatus
-from attune.films.testmedia import make_hostile
 from attune.vault.storage import list_names
+from tests.hostile_media import make_hostile
 
 pytestmark = pytest.mark.usefixtures("transactional_db", "immediate_tasks")
 

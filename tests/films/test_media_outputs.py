@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from attune.films import media
-from attune.films.testmedia import make_film
+from attune.samples.films import make_film
 
 MARKER = "PRIVATE-MARKER-7f3a9c"
 OUTPUT_FILES = {"film.mp4", "poster.jpg", "sprite.jpg", "sprite.json", "waveform.json"}

@@ -18,7 +18,7 @@ from storages.backends.s3 import S3Storage
 
 from attune.cases.models import Case
 from attune.films.models import Film, FilmStatus
-from attune.films.testmedia import make_film
+from attune.samples.films import make_film
 from attune.vault.services import object_read_all, storage_mismatches
 from attune.vault.storage import list_names, vault_storage
 from tests.films.conftest import (

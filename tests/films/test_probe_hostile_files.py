@@ -10,7 +10,7 @@ import av
 import pytest
 
 from attune.films import media
-from attune.films.testmedia import EXPECTATIONS, HOSTILE_KINDS, make_film, make_hostile
+from tests.hostile_media import EXPECTATIONS, HOSTILE_KINDS, make_film, make_hostile
 
 OUTPUT_FILES = {"film.mp4", "poster.jpg", "sprite.jpg", "sprite.json", "waveform.json"}
 

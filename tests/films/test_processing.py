@@ -16,10 +16,10 @@ from attune.audit.models import AuditEvent
 from attune.cases.models import Case
 from attune.films import media, processing
 from attune.films.models import Film, FilmStatus
-from attune.films.testmedia import EXPECTATIONS, make_film, make_hostile
 from attune.vault.models import ObjectKind, VaultObject
 from attune.vault.services import object_read_all, storage_mismatches
 from tests.films.conftest import Process, start_upload, upload
+from tests.hostile_media import EXPECTATIONS, make_film, make_hostile
 
 pytestmark = pytest.mark.usefixtures("small_chunks")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import av
 
 from attune.films import media
-from attune.films.testmedia import make_film
+from attune.samples.films import make_film
 
 
 def test_a_variable_rate_film_is_made_constant_at_the_cameras_rate(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from attune.audit.models import AuditEvent
 from attune.cases.models import Case
 from attune.films import processing
 from attune.films.models import Film, FilmStatus
-from attune.films.testmedia import make_film
+from attune.samples.films import make_film
 from attune.vault.models import ObjectKind, VaultObject
 from attune.vault.services import object_storage_name, object_write, storage_mismatches
 from attune.vault.storage import list_names

@@ -20,10 +20,10 @@ from attune.cases.models import Case, CaseState
 from attune.consent import services as consent_services
 from attune.consent.models import Scope, SignatureMethod
 from attune.films.models import Film, FilmStatus
-from attune.moments.testmedia import make_counter_film
 from attune.vault.models import ObjectKind
 from attune.vault.services import object_store_path
 from tests.conftest import ClientFor
+from tests.moments.counter_film import make_counter_film
 
 FPS = 25
 FRAMES = 100  # four seconds

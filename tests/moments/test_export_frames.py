@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 
 from attune.moments import export
-from attune.moments.testmedia import make_counter_film, read_counter
 from attune.vault.reader import RangeFile
 from tests.moments.conftest import FPS
+from tests.moments.counter_film import make_counter_film, read_counter
 
 RATE = Fraction(FPS)
 

@@ -20,11 +20,11 @@ from attune.films import services as film_services
 from attune.films.models import Film, FilmStatus
 from attune.moments import rendering, services
 from attune.moments.models import Moment, MomentKind, Render, RenderStatus
-from attune.moments.testmedia import read_counter
 from attune.vault.models import ObjectKind
 from attune.vault.services import object_read_range
 from attune.vault.storage import open_ciphertext
 from tests.conftest import ClientFor
+from tests.moments.counter_film import read_counter
 
 Run = Callable[[Callable[[], Any]], Any]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from attune.films.testmedia import make_film
+from attune.samples.films import make_film
 from tests.plaintext import readable_media
 from tests.worker_site import BIN, SEED, STALE_SECONDS, Site, site, stop, wait_for
 

@@ -268,10 +268,10 @@ def seed_demo_film() -> Film | None:
     faces when espeak-ng is on the machine, otherwise a test pattern with speech-like sound).
     The worker processes and analyses it like any upload. Returns None when the film is already
     there."""
-    from attune.analysis import testmedia as dialogue
-    from attune.films import testmedia
     from attune.films.models import Film
     from attune.films.services import film_import
+    from attune.samples import dialogue
+    from attune.samples import films as testmedia
 
     case = (
         Case.objects.filter(service__slug=DEMO_SERVICE_SLUG, state=CaseState.IN_CYCLES)
