@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "attune.core.middleware.RequestContextMiddleware",
+    "attune.core.middleware.ServiceErrorMiddleware",
     "attune.accounts.middleware.RequireMFAMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

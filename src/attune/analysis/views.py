@@ -16,7 +16,7 @@ from attune.accounts.requests import signed_in_user
 from attune.analysis import selectors, services
 from attune.cases.selectors import Access
 from attune.consent.selectors import MediaState, media_state
-from attune.core.errors import PermissionDenied, ServiceError
+from attune.core.errors import ServiceError
 from attune.films.models import FilmStatus
 from attune.films.selectors import film_for_user
 
@@ -25,10 +25,7 @@ from attune.films.selectors import film_for_user
 @require_GET
 def film_status(request: HttpRequest, film_id: str) -> HttpResponse:
     """The analysis panel alone, which the film page polls while the analysis runs."""
-    try:
-        film, _analysis = selectors.analysis_for_user(signed_in_user(request), film_id)
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
+    film, _analysis = selectors.analysis_for_user(signed_in_user(request), film_id)
     context: dict[str, Any] = {"film": film, "shown": False}
     if film.status == FilmStatus.READY and media_state(film.case) == MediaState.AVAILABLE:
         context |= {

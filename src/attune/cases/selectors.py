@@ -17,6 +17,7 @@ from django.utils import timezone
 from attune.accounts.models import User
 from attune.accounts.selectors import supervisee_ids
 from attune.cases.models import Adult, Case, CaseState, Cycle, HelpingQuestion
+from attune.core.errors import PermissionDenied
 from attune.safeguarding.models import Concern
 
 
@@ -68,6 +69,17 @@ def case_for_user(user: User, reference: str) -> tuple[Case, Access]:
     if case is None or access is None:
         raise Http404("No such case.")
     return case, access
+
+
+def case_for_guider(
+    user: User, reference: str, *, refusal: str = "Only the case's guider can change it."
+) -> Case:
+    """The case, fetched to be changed: 404 when the user cannot see it, 403 when they can
+    see it but only read it (supervisor, service admin)."""
+    case, access = case_for_user(user, reference)
+    if access != Access.GUIDER:
+        raise PermissionDenied(refusal)
+    return case
 
 
 def adult_for_case(case: Case, adult_id: int) -> Adult:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from attune.accounts.requests import signed_in_user
 from attune.cases.models import Case
-from attune.cases.selectors import Access, adult_for_case, case_for_user
+from attune.cases.selectors import Access, adult_for_case, case_for_guider, case_for_user
 from attune.consent import selectors, services
 from attune.consent.forms import ConsentCaptureForm, ConsentFormEditForm, WithdrawForm
 from attune.consent.models import Scope
@@ -22,10 +22,9 @@ from attune.vault.services import MediaGone, object_read_all
 
 
 def _case_for_guider(request: HttpRequest, reference: str) -> Case:
-    case, access = case_for_user(signed_in_user(request), reference)
-    if access != Access.GUIDER:
-        raise Forbidden("Only the case's guider records consent.")
-    return case
+    return case_for_guider(
+        signed_in_user(request), reference, refusal="Only the case's guider records consent."
+    )
 
 
 @login_required

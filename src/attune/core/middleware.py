@@ -41,3 +41,25 @@ class RequestContextMiddleware:
             "form-action 'self'",
         )
         return response
+
+
+class ServiceErrorMiddleware:
+    """Pages answer a service's refusal (``attune.core.errors.PermissionDenied``) with the 403
+    page and its message, as the API answers it with a 403 JSON error: services hold the rule,
+    so views need not check it again before calling them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.core.exceptions import PermissionDenied as Forbidden
+        from django.views.defaults import permission_denied
+
+        from attune.core.errors import PermissionDenied
+
+        if isinstance(exception, PermissionDenied):
+            return permission_denied(request, Forbidden(exception.message))
+        return None
