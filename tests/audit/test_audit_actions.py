@@ -33,7 +33,7 @@ def test_no_code_names_an_action_as_a_free_string() -> None:
     offenders = [
         f"{path.relative_to(SRC)}: {match.group(0)}"
         for path in SRC.rglob("*.py")
-        for match in re.finditer(r'\baction="[a-z_]+\.[a-z_.]+"', path.read_text())
+        for match in re.finditer(r'\baction=[^\n]*"[a-z_]+\.[a-z_.]+"', path.read_text())
     ]
     assert offenders == []
 

@@ -21,8 +21,9 @@ from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis, Sugge
 from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.cases.models import Case
+from attune.cases.services import require_case_guider
 from attune.consent.selectors import MediaState, media_state
-from attune.core.errors import PermissionDenied, ServiceError, TransitionRefused
+from attune.core.errors import ServiceError, TransitionRefused
 from attune.core.jobs import Job, JobKind, Superseded, job_running, jobs_recover_stale
 from attune.films.models import Film, FilmStatus
 from attune.vault.services import MediaGone, object_reader
@@ -195,8 +196,7 @@ def _store(job: Job, result: AnalysisResult) -> None:
 
 
 def _require_guider(actor: User, film: Film) -> None:
-    if film.case.guider_id != actor.pk:
-        raise PermissionDenied("Only the case's guider can decide on suggestions.")
+    require_case_guider(actor, film.case, what="decide on suggestions")
 
 
 def suggestion_accept(*, actor: User, suggestion: Suggestion, moment_id: Any = None) -> Suggestion:
@@ -368,7 +368,7 @@ def _relabelled(
     job.save(update_fields=["result", "labels"])
     audit_record(
         actor=actor,
-        action=AuditAction.FILM_SPEAKERS_RELABELLED if labels else "film.speakers_reset",
+        action=AuditAction.FILM_SPEAKERS_RELABELLED if labels else AuditAction.FILM_SPEAKERS_RESET,
         case=job.film.case,
         obj=job.film,
         details={"suggestions": len(result.suggestions)},

@@ -35,6 +35,7 @@ class AuditAction(StrEnum):
     FILM_REQUEUED = "film.requeued"
     FILM_RETRIED = "film.retried"
     FILM_SPEAKERS_RELABELLED = "film.speakers_relabelled"
+    FILM_SPEAKERS_RESET = "film.speakers_reset"
     FILM_UPLOAD_EXPIRED = "film.upload_expired"
     FILM_UPLOAD_STARTED = "film.upload_started"
     FILM_UPLOADED = "film.uploaded"

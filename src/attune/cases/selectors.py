@@ -211,6 +211,7 @@ TIMELINE_LABELS = {
     "film.upload_expired": "Unfinished film upload removed",
     "film.analysed": "Moment finder ran",
     "film.speakers_relabelled": "Speakers relabelled",
+    "film.speakers_reset": "Speaker corrections undone",
     "moment.created": "Moment marked",
     "moment.updated": "Moment changed",
     "moment.deleted": "Moment removed",

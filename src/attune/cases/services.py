@@ -37,13 +37,17 @@ CASE_FIELDS = (
 )
 
 
-def require_case_guider(actor: User, case: Case) -> None:
-    """Only the case's own guider changes it; others who can see it are read-only (403)."""
+def require_case_guider(
+    actor: User, case: Case, *, what: str = "change it", closed: str | None = None
+) -> None:
+    """The one rule for changing anything of a case (its records, films, moments, suggestions):
+    only its own guider, and only while the case is open. Others who can see it are read-only
+    (403); ``what`` and ``closed`` word the refusal for the thing being changed."""
     if case.guider_id != actor.pk:
-        raise PermissionDenied("Only the case's guider can change it.")
+        raise PermissionDenied(f"Only the case's guider can {what}.")
     if not case.is_open:
         raise ServiceError(
-            f"This case is {case.get_state_display().lower()}; it can no longer change."
+            closed or f"This case is {case.get_state_display().lower()}; it can no longer change."
         )
 
 

@@ -21,6 +21,7 @@ from attune.analysis.models import Decision, Suggestion
 from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.cases.models import Case, CaseState, Cycle
+from attune.cases.services import require_case_guider
 from attune.consent.selectors import consent_allows_training
 from attune.core.errors import PermissionDenied, ServiceError
 from attune.films.models import Film, FilmStatus
@@ -183,10 +184,9 @@ def principle_add(
 
 
 def _require_guider(actor: User, case: Case, *, what: str = "mark moments") -> None:
-    if case.guider_id != actor.pk:
-        raise PermissionDenied(f"Only the case's guider can {what}.")
-    if case.state in CLOSED_STATES:
-        raise ServiceError("This case is closed: its moments can no longer be changed.")
+    require_case_guider(
+        actor, case, what=what, closed="This case is closed: its moments can no longer be changed."
+    )
 
 
 def _require_ready(film: Film) -> None:
