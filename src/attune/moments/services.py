@@ -26,7 +26,7 @@ from attune.consent.selectors import consent_allows_training
 from attune.core.errors import PermissionDenied, ServiceError
 from attune.films.models import Film, FilmStatus
 from attune.moments import rendering, selectors, timecode
-from attune.moments.catalogue import SEED
+from attune.moments.catalogue import SEED, catalogue_ensure, principle_add, principle_update
 from attune.moments.models import (
     Behaviour,
     Focus,
@@ -39,145 +39,12 @@ from attune.moments.models import (
 from attune.vault.models import VaultObject
 from attune.vault.services import names_discard
 
+__all__ = ["catalogue_ensure", "principle_add", "principle_update"]  # their home is catalogue
+
 MAX_MOMENTS_PER_FILM = 500
 MAX_EDIT_LENGTH = 50
-MAX_BEHAVIOURS = 30
 TEXT_LIMIT = 5000
 CLOSED_STATES = {CaseState.CLOSED, CaseState.WITHDRAWN}
-
-
-# --- the catalogue -------------------------------------------------------------------------------
-
-
-def catalogue_ensure(*, service: Service) -> bool:
-    """Give a service the seed catalogue the first time anyone needs it. True if it was seeded."""
-    if Principle.objects.filter(service=service).exists():
-        return False
-    with transaction.atomic():
-        Service.objects.select_for_update().get(pk=service.pk)  # one seeding at a time
-        if Principle.objects.filter(service=service).exists():
-            return False
-        for position, (name, behaviours) in enumerate(SEED, start=1):
-            principle = Principle.objects.create(service=service, position=position, name=name)
-            Behaviour.objects.bulk_create(
-                Behaviour(principle=principle, position=i, name=text)
-                for i, text in enumerate(behaviours, start=1)
-            )
-        audit_record(
-            actor=None,
-            action=AuditAction.CATALOGUE_SEEDED,
-            service=service,
-            details={"principles": len(SEED)},
-        )
-    return True
-
-
-def _require_service_admin(actor: User, service: Service) -> None:
-    if not actor.is_service_admin or actor.service_id != service.pk:
-        raise PermissionDenied("Only a service admin can change the principles and behaviours.")
-
-
-def _clean_name(value: str, *, field: str, limit: int) -> str:
-    name = " ".join(value.split())
-    if not name:
-        raise ServiceError("Give it a name.", field=field)
-    if len(name) > limit:
-        raise ServiceError(f"Keep it under {limit} characters.", field=field)
-    return name
-
-
-def _sync_behaviours(principle: Principle, names: Sequence[str]) -> dict[str, int]:
-    """Make the principle's behaviours the given list, in order.
-
-    Behaviours are matched by name (ignoring case); one left out is retired rather than deleted
-    so the moments already tagged with it keep their tag.
-    """
-    cleaned: list[str] = []
-    seen: set[str] = set()
-    for raw in names:
-        name = " ".join(raw.split())
-        if name and name.lower() not in seen:
-            if len(name) > 200:
-                raise ServiceError("Keep each behaviour under 200 characters.", field="behaviours")
-            cleaned.append(name)
-            seen.add(name.lower())
-    if len(cleaned) > MAX_BEHAVIOURS:
-        raise ServiceError(
-            f"A principle has at most {MAX_BEHAVIOURS} behaviours.", field="behaviours"
-        )
-    existing = {b.name.lower(): b for b in principle.behaviours.all()}
-    counts = {"added": 0, "retired": 0}
-    for position, name in enumerate(cleaned, start=1):
-        behaviour = existing.pop(name.lower(), None)
-        if behaviour is None:
-            Behaviour.objects.create(principle=principle, position=position, name=name)
-            counts["added"] += 1
-        else:
-            behaviour.position, behaviour.name, behaviour.is_active = position, name, True
-            behaviour.save(update_fields=["position", "name", "is_active"])
-    for behaviour in existing.values():
-        if behaviour.is_active:
-            counts["retired"] += 1
-        behaviour.is_active = False
-        behaviour.position = len(cleaned) + 1 + behaviour.position
-        behaviour.save(update_fields=["is_active", "position"])
-    return counts
-
-
-def principle_update(
-    *,
-    actor: User,
-    principle: Principle,
-    name: str,
-    description: str = "",
-    is_active: bool = True,
-    behaviours: Sequence[str] = (),
-) -> Principle:
-    _require_service_admin(actor, principle.service)
-    with transaction.atomic():
-        principle = Principle.objects.select_for_update().get(pk=principle.pk)
-        principle.name = _clean_name(name, field="name", limit=120)
-        principle.description = description.strip()[:TEXT_LIMIT]
-        principle.is_active = is_active
-        principle.save()
-        counts = _sync_behaviours(principle, behaviours)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CATALOGUE_PRINCIPLE_UPDATED,
-            service=principle.service,
-            obj=principle,
-            details={"name": principle.name, "in_use": is_active, **counts},
-        )
-    return principle
-
-
-def principle_add(
-    *,
-    actor: User,
-    service: Service,
-    name: str,
-    description: str = "",
-    behaviours: Sequence[str] = (),
-) -> Principle:
-    _require_service_admin(actor, service)
-    catalogue_ensure(service=service)
-    with transaction.atomic():
-        last = Principle.objects.filter(service=service).order_by("-position").first()
-        principle = Principle.objects.create(
-            service=service,
-            position=(last.position if last else 0) + 1,
-            name=_clean_name(name, field="name", limit=120),
-            description=description.strip()[:TEXT_LIMIT],
-        )
-        counts = _sync_behaviours(principle, behaviours)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CATALOGUE_PRINCIPLE_ADDED,
-            service=service,
-            obj=principle,
-            details={"name": principle.name, **counts},
-        )
-    return principle
 
 
 # --- moments -------------------------------------------------------------------------------------
