@@ -21,7 +21,6 @@ import random
 import subprocess
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +53,10 @@ def ready_film(source: Path, *, with_pipeline: bool = False) -> Any:
     from django.utils import timezone
 
     from attune.accounts.models import Service, User
-    from attune.cases import services as case_services
-    from attune.cases.models import CaseState
-    from attune.consent.models import Scope, SignatureMethod
-    from attune.consent.services import consent_record
     from attune.films import media, processing
     from attune.films import services as film_services
     from attune.films.models import Film, FilmStatus
+    from attune.samples.cases import Stage, case_at_stage
     from attune.vault.models import ObjectKind
     from attune.vault.services import object_store_path
 
@@ -72,26 +68,7 @@ def ready_film(source: Path, *, with_pipeline: bool = False) -> Any:
         service=service,
         is_guider=True,
     )
-    case = case_services.case_create(actor=guider, child_name="Sam Carter", child_age_years=6)
-    adult = case_services.adult_add(
-        actor=guider, case=case, name="Jo Carter", kind="parent_carer", relationship="mother"
-    )
-    case_services.initial_meeting_record(
-        actor=guider, case=case, met_on=timezone.localdate() - timedelta(days=7), agreed="Bench."
-    )
-    case_services.helping_question_add(
-        actor=guider, case=case, adult=adult, text="How can I help?", baseline=3, hoped_for=7
-    )
-    case = case_services.case_transition(actor=guider, case=case, to_state=CaseState.AGREED)
-    consent_record(
-        actor=guider,
-        case=case,
-        adult=adult,
-        scopes=list(Scope.values),
-        method=SignatureMethod.TYPED,
-        typed_name=adult.name,
-        confirmed=True,
-    )
+    case = case_at_stage(guider, Stage.AGREED, question="How can I help?", agreed="Bench.")
     cycle = case.cycles.get(number=1)
     if with_pipeline:
         film = film_services.film_import(actor=guider, case=case, cycle=cycle, path=source)

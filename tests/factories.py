@@ -18,6 +18,7 @@ from attune.analysis.models import AnalysisStatus, FilmAnalysis, Suggestion
 from attune.cases import services as case_services
 from attune.cases.models import Adult, AdultKind, Case, HelpingQuestion, InitialMeeting
 from attune.films.models import Film, FilmStatus
+from attune.samples.cases import Stage, case_at_stage
 
 
 class ServiceFactory(DjangoModelFactory[Service]):
@@ -100,11 +101,7 @@ def add_question(
 def make_ready_case(guider: User, **fields: Any) -> Case:
     """A referred case with one adult, the initial meeting and one helping question:
     everything the work needs before it can be marked agreed."""
-    case = make_case(guider, **fields)
-    adult = add_adult(case)
-    record_meeting(case)
-    add_question(case, adult)
-    return Case.objects.get(pk=case.pk)
+    return case_at_stage(guider, Stage.READY, **fields)
 
 
 def consent_to_everything(case: Case) -> None:
