@@ -26,6 +26,10 @@ ClientFor = Callable[[User | None], Client]
 
 
 def _forget_cached_locations() -> None:
+    # allauth's rate limits count in the cache: each test starts with none used.
+    from django.core.cache import cache
+
+    cache.clear()
     # The vault caches its storage and master key per process; each test has its own data dir.
     vault_storage.cache_clear()
     master_key.cache_clear()

@@ -186,7 +186,16 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 # Seconds; also how long a sign-in counts as fresh proof for setting up a first authenticator.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
-ACCOUNT_RATE_LIMITS = False  # django-axes does lockout; allauth's cache limits would double it
+# django-axes locks accounts after repeated wrong passwords or codes (ATTUNE_LOCKOUT_ATTEMPTS);
+# allauth's own limits stay on behind it: its failed-login limit (which also counts wrong second
+# factor codes per account) is looser than axes's, so axes answers first; password reset mails
+# are limited per address and per account.
+ACCOUNT_RATE_LIMITS = {
+    "login": "100/m/ip",  # a whole school or council network can sit behind one address
+    "login_failed": "30/m/ip,30/5m/key",
+    "reset_password": "10/m/ip,3/h/key",
+}
+MFA_FORMS = {"authenticate": "attune.accounts.second_factor.LimitedAuthenticateForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Attune"
 ATTUNE_REQUIRE_MFA = env_bool("ATTUNE_REQUIRE_MFA", default=PRODUCTION)

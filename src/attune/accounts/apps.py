@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Services and people"
 
     def ready(self) -> None:
-        from attune.accounts import adapters  # noqa: F401  (connects the sign-in receiver)
+        from attune.accounts import adapters, second_factor  # noqa: F401  (connect receivers)

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 
 class AuditAction(StrEnum):
+    ACCOUNT_SECOND_FACTOR_LOCKED = "account.second_factor_locked"
     ADULT_ADDED = "adult.added"
     ANALYSIS_FAILED = "analysis.failed"
     ANALYSIS_REQUEUED = "analysis.requeued"
