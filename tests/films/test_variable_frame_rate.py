@@ -9,6 +9,7 @@ from pathlib import Path
 import av
 
 from attune.films import media
+from attune.films.media.steps.playable import _rate_argument
 from attune.samples.films import make_film
 
 
@@ -35,9 +36,9 @@ def test_a_variable_rate_film_is_made_constant_at_the_cameras_rate(tmp_path: Pat
 
 
 def test_an_ntsc_rate_is_passed_exactly() -> None:
-    assert media._rate_argument(29.97) == "30000/1001"
-    assert media._rate_argument(25.0) == "25/1"
-    assert media._rate_argument(12.5) == "12.500"
+    assert _rate_argument(29.97) == "30000/1001"
+    assert _rate_argument(25.0) == "25/1"
+    assert _rate_argument(12.5) == "12.500"
 
 
 def test_a_steady_film_is_still_copied(tmp_path: Path) -> None:

@@ -58,14 +58,9 @@ LOST_REASON = (
 )
 DESTROYED_REASON = "The case's films have been deleted."
 
-# (output attribute on ProcessOutputs, Film field, vault kind, content type)
-_OUTPUTS = [
-    ("film_path", "playable", ObjectKind.PLAYABLE, "video/mp4"),
-    ("poster_path", "poster", ObjectKind.POSTER, "image/jpeg"),
-    ("sprite_path", "sprite", ObjectKind.SPRITE, "image/jpeg"),
-    ("sprite_json_path", "sprite_index", ObjectKind.SPRITE_INDEX, "application/json"),
-    ("waveform_path", "waveform", ObjectKind.WAVEFORM, "application/json"),
-]
+# Where each file the pipeline makes is stored, as its step declares it: (output, vault kind).
+# ObjectKind() fails at import for a kind the vault does not know, not halfway through a film.
+_OUTPUTS = [(output, ObjectKind(output.kind)) for output in media.OUTPUTS]
 
 
 def _audit(film: Film, action: str, details: dict[str, object]) -> None:
@@ -203,7 +198,11 @@ def _store_outputs(
     film: Film = job.row
     case = film.case
     keep_original = settings.ATTUNE_KEEP_ORIGINAL and film.original_id is None
-    plan = [(field, kind, ctype, getattr(outputs, attr)) for attr, field, kind, ctype in _OUTPUTS]
+    plan = [
+        (output.field, kind, output.content_type, outputs.path(output))
+        for output, kind in _OUTPUTS
+        if output.attr in outputs.files  # a step that did not apply made nothing
+    ]
     if keep_original:
         plan.append(("original", ObjectKind.ORIGINAL, "application/octet-stream", src))
     ids = {field: uuid.uuid4() for field, *_ in plan}

@@ -14,12 +14,13 @@ from attune.analysis.selectors import film_analysis_summary
 from attune.cases.selectors import Access
 from attune.consent.selectors import MediaState, media_state
 from attune.core.errors import ServiceError
-from attune.films import selectors, services
+from attune.films import media, selectors, services
 from attune.films.models import Film, FilmStatus
 from attune.films.streaming import vault_response
 from attune.vault.services import MediaGone
 
-MEDIA_KINDS = {"playable", "poster", "sprite", "sprite_index", "waveform"}
+# The film's files the media URL serves: every file the pipeline makes, named by its Film field.
+MEDIA_KINDS = {output.field for output in media.OUTPUTS}
 VIEWING_SECONDS = 30 * 60
 
 
