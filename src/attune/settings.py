@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "attune.safeguarding",
     "attune.analysis",
     "attune.moments",
+    "attune.reviews",
+    "attune.letters",
 ]
 
 MIDDLEWARE = [
