@@ -108,6 +108,8 @@ def present(request: HttpRequest, cycle_id: int) -> HttpResponse:
     presentation = selectors.presentation_for_cycle(cycle)
     if state == MediaState.AVAILABLE:
         services.presentation_opened(actor=user, cycle=cycle)
+    else:
+        presentation = selectors.Presentation(items=[], missing=0)
     return render(
         request,
         "reviews/present.html",
