@@ -51,7 +51,9 @@ def test_the_docx_has_questions_scaling_change_and_the_quoted_reflection(
     assert "How can I help Sam tell me about school?" in text
     assert "from 3 to 7 out of 10 (up 4; 3 → 5 → 7)" in text
     assert f"“{QUOTE}” (Jo Carter, review 1)" in text
-    assert "What you wanted to work on" in [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "What you wanted to work on" in [
+        p.text for p in document.paragraphs if p.style.name.startswith("Heading")
+    ]
     assert not document.inline_shapes  # the service's record has no pictures
 
 

@@ -66,6 +66,11 @@ def test_only_the_guider_writes_the_letter(
 ) -> None:
     case = start_cycles(case)
     url = f"/letters/cases/{case.reference}/"
-    for user, status in ((supervisor, 403), (service_admin, 403), (colleague, 404), (outsider, 404)):
+    for user, status in (
+        (supervisor, 403),
+        (service_admin, 403),
+        (colleague, 404),
+        (outsider, 404),
+    ):
         assert client_for(user).post(url, {"action": "draft"}).status_code == status
     assert not hasattr(Case.objects.get(pk=case.pk), "letter")

@@ -27,7 +27,12 @@ def test_the_presentation_has_no_workspace_content(
     cycle = reviewing.cycles.get(number=1)
     html = client_for(owner).get(f"/reviews/cycles/{cycle.pk}/present").content.decode()
     assert "/moments/renders/" in html  # the stills, through the permission-checked stream
-    for private in ("What do you see Sam doing", "Guider's private note", "Receiving initiatives", "timeline"):
+    for private in (
+        "What do you see Sam doing",
+        "Guider's private note",
+        "Receiving initiatives",
+        "timeline",
+    ):
         assert private not in html
     guide = client_for(owner).get(f"/reviews/cycles/{cycle.pk}/guide").content.decode()
     assert "What do you see Sam doing here (1)?" in guide

@@ -24,7 +24,11 @@ def three_reviews(case: Case) -> Case:
     case = start_cycles(case)
     first = case.helping_questions.get()  # baseline 3
     second = add_question(case, case.adults.get(), text="How can I enjoy playing?", baseline=5)
-    plan = {1: {first.pk: 4, second.pk: 5}, 2: {first.pk: 6, second.pk: 7}, 3: {first.pk: 8, second.pk: 6}}
+    plan = {
+        1: {first.pk: 4, second.pk: 5},
+        2: {first.pk: 6, second.pk: 7},
+        3: {first.pk: 8, second.pk: 6},
+    }
     for number, scores in plan.items():
         edit_with(case, number)
         complete_review(case, case.cycles.get(number=number), scores=scores)
@@ -44,7 +48,10 @@ def test_the_chart_has_a_point_for_the_baseline_and_each_of_three_reviews(
     svg = _chart(html)
     series = svg.findall(f"{SVG}g[@class='series']")
     assert len(series) == 2
-    expected = {"How can I help Sam tell me about school?": [3, 4, 6, 8], "How can I enjoy playing?": [5, 5, 7, 6]}
+    expected = {
+        "How can I help Sam tell me about school?": [3, 4, 6, 8],
+        "How can I enjoy playing?": [5, 5, 7, 6],
+    }
     for group in series:
         title = group.find(f"{SVG}title")
         assert title is not None
@@ -60,7 +67,9 @@ def test_the_chart_has_a_point_for_the_baseline_and_each_of_three_reviews(
         assert labels == [str(s) for s in scores]
     markers = {g.get("data-marker") for g in series}
     assert len(markers) == 2  # told apart by shape, not colour
-    axis = [t.text for t in svg.iter(f"{SVG}text") if t.text and t.text.startswith(("Start", "Review"))]
+    axis = [
+        t.text for t in svg.iter(f"{SVG}text") if t.text and t.text.startswith(("Start", "Review"))
+    ]
     assert axis == ["Start", "Review 1", "Review 2", "Review 3"]
     assert "Principles the chosen moments showed most" in html
     assert "Receiving initiatives" in html
@@ -76,4 +85,7 @@ def test_progress_api_gives_the_series_and_principles(
     assert [p["score"] for p in body["series"][0]["points"]] == [3, 4, 6, 8]
     assert body["series"][0]["change"] == 5
     assert body["principles"][0] == {"principle": "Receiving initiatives", "moments": 9}
-    assert client_for(outsider).get(f"/api/cases/{three_reviews.reference}/progress").status_code == 404
+    assert (
+        client_for(outsider).get(f"/api/cases/{three_reviews.reference}/progress").status_code
+        == 404
+    )

@@ -23,7 +23,9 @@ def test_rewording_keeps_the_old_words(case: Case, client_for: ClientFor, owner:
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.text == "How can I help Sam talk to me after school?"
-    assert [w.text for w in question.old_wordings.all()] == ["How can I help Sam tell me about school?"]
+    assert [w.text for w in question.old_wordings.all()] == [
+        "How can I help Sam tell me about school?"
+    ]
 
 
 def test_rewording_is_refused_after_the_first_rescaling(case: Case) -> None:

@@ -136,7 +136,12 @@ def test_only_the_guider_records_the_review(
     cycle = cycling.cycles.get(number=1)
     url = f"/api/cycles/{cycle.pk}/review"
     body = json.dumps({"held_on": timezone.localdate().isoformat()})
-    for user, status in ((supervisor, 403), (service_admin, 403), (colleague, 404), (outsider, 404)):
+    for user, status in (
+        (supervisor, 403),
+        (service_admin, 403),
+        (colleague, 404),
+        (outsider, 404),
+    ):
         response = client_for(user).post(url, body, content_type="application/json")
         assert response.status_code == status, user
         page = client_for(user).post(f"/reviews/cycles/{cycle.pk}/", {"action": "complete"})
