@@ -8,6 +8,7 @@ import io
 
 import pytest
 from docx import Document
+from docx.document import Document as DocxDocument
 
 from attune.accounts.models import User
 from attune.cases.models import Case
@@ -32,13 +33,13 @@ def _reviewed(case: Case, *, stills_consent: bool = True) -> Case:
     return case
 
 
-def _docx(client_for: ClientFor, user: User, case: Case, copy: str) -> Document:
+def _docx(client_for: ClientFor, user: User, case: Case, copy: str) -> DocxDocument:
     response = client_for(user).get(f"/api/cases/{case.reference}/letter?format=docx&copy={copy}")
     assert response.status_code == 200, response.content
     return Document(io.BytesIO(response.content))
 
 
-def _text(document: Document) -> str:
+def _text(document: DocxDocument) -> str:
     return "\n".join(p.text for p in document.paragraphs)
 
 
@@ -52,7 +53,9 @@ def test_the_docx_has_questions_scaling_change_and_the_quoted_reflection(
     assert "from 3 to 7 out of 10 (up 4; 3 → 5 → 7)" in text
     assert f"“{QUOTE}” (Jo Carter, review 1)" in text
     assert "What you wanted to work on" in [
-        p.text for p in document.paragraphs if p.style.name.startswith("Heading")
+        p.text
+        for p in document.paragraphs
+        if p.style is not None and (p.style.name or "").startswith("Heading")
     ]
     assert not document.inline_shapes  # the service's record has no pictures
 
