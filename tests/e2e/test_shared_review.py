@@ -166,3 +166,26 @@ def test_shared_review_plays_offline_in_order_and_saves_the_review(
     assert review.is_complete and review.plan_try == "Leave longer pauses."
     assert Reflection.objects.get().text == "I waited and Maya showed me the tower."
     assert Rescaling.objects.get().score == 6
+
+
+def test_withdrawing_filming_consent_stops_the_presentation_and_says_why(
+    page: Page, live_server: LiveServer, guider: User, cycle: Cycle
+) -> None:
+    from attune.consent.services import consent_withdraw
+
+    _sign_in(page, live_server, guider)
+    page.goto(f"{live_server.url}/reviews/cycles/{cycle.pk}/present")
+    present = page.locator("[data-present]")
+    expect(present).to_have_attribute("data-ready", "true")
+    consent_withdraw(
+        actor=guider,
+        record=cycle.case.consents.latest("created_at"),
+        scopes=["filming"],
+        asked_by="Jo Carter",
+        channel="phone",
+    )
+    page.get_by_role("button", name="Next ▶").click()
+    expect(present).to_have_attribute("data-stopped", "true")
+    expect(page.locator("[data-status]")).to_contain_text("Filming consent has been withdrawn")
+    assert page.evaluate("document.querySelector('[data-video]').getAttribute('src')") is None
+    expect(page.locator("[data-stage]")).to_be_hidden()

@@ -67,3 +67,22 @@ def test_withdrawing_filming_consent_makes_the_next_fetch_fail_with_the_reason(
     assert client.get(f"/moments/renders/{render.pk}/jpeg").status_code == 410
     page = client.get(f"/reviews/cycles/{cycle.pk}/present").content.decode()
     assert "Filming consent has been withdrawn" in page and "/moments/renders/" not in page
+
+
+def test_a_supervisor_sees_the_presentation_only_with_supervision_consent(
+    reviewing: Case, client_for: ClientFor, owner: User, supervisor: User
+) -> None:
+    cycle = reviewing.cycles.get(number=1)
+    client = client_for(supervisor)
+    assert client.get(f"/reviews/cycles/{cycle.pk}/present").status_code == 200
+    consent_withdraw(
+        actor=owner,
+        record=reviewing.consents.latest("created_at"),
+        scopes=["supervision"],
+        asked_by="Jo Carter",
+        channel="phone",
+    )
+    assert client.get(f"/reviews/cycles/{cycle.pk}/present").status_code == 403
+    assert client.get(f"/reviews/cycles/{cycle.pk}/guide").status_code == 403
+    # The review's words are a case record: the supervisor still reads them, never writes.
+    assert client.get(f"/reviews/cycles/{cycle.pk}/").status_code == 200

@@ -147,3 +147,14 @@ def test_only_the_guider_records_the_review(
         page = client_for(user).post(f"/reviews/cycles/{cycle.pk}/", {"action": "complete"})
         assert page.status_code == status, user
     assert not Review.objects.exists()
+
+
+def test_a_completed_review_keeps_every_rescaling(cycling: Case) -> None:
+    edit_with(cycling)
+    cycle = cycling.cycles.get(number=1)
+    complete_review(cycling, cycle)
+    with pytest.raises(ServiceError, match="Re-scale"):
+        services.review_record(
+            actor=cycling.guider, cycle=cycle, held_on=timezone.localdate(), scaling={}
+        )
+    assert Rescaling.objects.filter(review__cycle=cycle).count() == 1

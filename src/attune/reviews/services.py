@@ -102,7 +102,9 @@ def review_record(
         raise ServiceError("Give the date of the shared review.", field="held_on")
     if next_film_date and held_on and next_film_date < held_on:
         raise ServiceError("The next film comes after this review.", field="next_film_date")
-    scores = _clean_scaling(case, scaling or {}, complete=complete)
+    # A completed review stays whole: a later save cannot drop a question's re-scaling.
+    whole = complete or Review.objects.filter(cycle=cycle, completed_at__isnull=False).exists()
+    scores = _clean_scaling(case, scaling or {}, complete=whole)
     edit = edit_for_cycle(cycle).moments
     positions = {str(m.pk): i for i, m in enumerate(edit)}
     adults = set(case.adults.values_list("pk", flat=True))
