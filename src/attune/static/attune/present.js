@@ -57,6 +57,7 @@ function stop(reason) {
   urls = [];
   root.querySelector("[data-stage]")?.setAttribute("hidden", "");
   root.querySelector(".controls")?.setAttribute("hidden", "");
+  root.querySelector("[data-offline]")?.setAttribute("hidden", "");
   count.textContent = "";
   root.dataset.stopped = "true";
   root.dataset.ready = "false";
@@ -82,6 +83,7 @@ async function loadAll() {
     say(`Getting the clips ready: ${done} of ${items.length}.`);
   }
   root.dataset.ready = "true";
+  root.querySelector("[data-offline]").hidden = false;
   say("Ready to review offline: every clip is held on this screen.");
   show(0);
   checkTimer = setInterval(checkStillAllowed, CHECK_EVERY_MS);
