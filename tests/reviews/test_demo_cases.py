@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_has_a_completed_review_and_a_closing_case_with_a_drafted_letter() -> None:
     seed_demo()
-    reviewed = Case.objects.get(child_name="Ollie Hart")
+    reviewed = Case.objects.get(child_name="Noah Hart")
     assert Review.objects.get(cycle__case=reviewed, cycle__number=1).is_complete
     closing = Case.objects.get(child_name="Isla Morgan")
     assert closing.state == CaseState.CLOSING

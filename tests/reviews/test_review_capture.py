@@ -158,3 +158,16 @@ def test_a_completed_review_keeps_every_rescaling(cycling: Case) -> None:
             actor=cycling.guider, cycle=cycle, held_on=timezone.localdate(), scaling={}
         )
     assert Rescaling.objects.filter(review__cycle=cycle).count() == 1
+
+
+def test_the_review_page_shows_what_was_recorded(
+    cycling: Case, client_for: ClientFor, owner: User, service_admin: User
+) -> None:
+    edit_with(cycling)
+    cycle = cycling.cycles.get(number=1)
+    complete_review(cycling, cycle, words="He smiled when I waited.")
+    html = client_for(owner).get(f"/reviews/cycles/{cycle.pk}/").content.decode()
+    assert html.count("He smiled when I waited.") == 2  # what was said, and the form to correct it
+    assert 'value="4"' in html  # the re-scaling, filled in
+    readonly = client_for(service_admin).get(f"/reviews/cycles/{cycle.pk}/").content.decode()
+    assert "He smiled when I waited." in readonly and "<form" not in readonly.split("<main")[1]

@@ -207,6 +207,15 @@ TIMELINE_LABELS = {
     "render.downloaded": "Clip or still downloaded",
     "suggestion.accepted": "Suggestion accepted",
     "suggestion.rejected": "Suggestion rejected",
+    "review.saved": "Shared review saved",
+    "review.completed": "Shared review completed",
+    "helping_question.reworded": "Helping question reworded",
+    "letter.drafted": "Closing letter drafted",
+    "letter.saved": "Closing letter edited",
+    "letter.finalised": "Closing letter finalised",
+    "letter.corrected": "Closing letter corrected",
+    "letter.exported": "Copy of the closing letter made",
+    "letter.stills_pack_downloaded": "Family's stills pack downloaded",
 }
 
 

@@ -110,10 +110,10 @@ def demo_review(
 def seed_demo_reviews(guider: User) -> Case:
     case = demo_case(
         guider,
-        child="Ollie Hart",
+        child="Noah Hart",
         adult="Sam Hart",
         relationship="father",
-        question="How can I help Ollie stay calm when we play?",
+        question="How can I help Noah stay calm when we play?",
     )
     demo_review(
         case,
@@ -121,6 +121,6 @@ def seed_demo_reviews(guider: User) -> Case:
         score=5,
         days_ago=5,
         words="I didn't know I was waiting for him. He looked up at me and carried on.",
-        plan="Keep waiting after Ollie starts something; name what he does.",
+        plan="Keep waiting after Noah starts something; name what he does.",
     )
     return case

@@ -44,7 +44,7 @@ class ReviewForm(forms.Form):
         review: Review | None = None,
         **kwargs: Any,
     ) -> None:
-        if review is not None and not args:
+        if review is not None and not (args and args[0] is not None):
             kwargs.setdefault("initial", self._initial(review))
         super().__init__(*args, **kwargs)
         self.moment_rows: list[tuple[int, Moment, list[str]]] = []

@@ -193,7 +193,7 @@ def review_clips_prepare(*, actor: User, cycle: Cycle) -> int:
 
 def presentation_opened(*, actor: User, cycle: Cycle) -> None:
     """Opening the presentation is audited; each clip fetched is audited as a render viewing."""
-    audit_record(actor=actor, action="review.presented", case=cycle.case, obj=cycle, details={})
+    audit_record(actor=actor, action="presentation.viewed", case=cycle.case, obj=cycle, details={})
 
 
 def helping_question_reword(
