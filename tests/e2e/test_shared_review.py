@@ -27,7 +27,7 @@ from attune.moments.testmedia import make_counter_film
 from attune.reviews.models import Reflection, Rescaling, Review
 from attune.vault.models import ObjectKind
 from attune.vault.services import object_store_path
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import assert_accessible_basics, screenshot
 from tests.factories import consent_to_everything, make_ready_case
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -116,10 +116,12 @@ def test_shared_review_plays_offline_in_order_and_saves_the_review(
     panel = page.context.new_page()
     panel.goto(f"{live_server.url}/reviews/cycles/{cycle.pk}/guide")
     expect(panel.get_by_role("heading", name="Guider panel")).to_be_visible()
+    assert_accessible_basics(panel)
 
     page.goto(f"{live_server.url}/reviews/cycles/{cycle.pk}/present")
     present = page.locator("[data-present]")
     expect(present).to_have_attribute("data-ready", "true")
+    assert_accessible_basics(page)
     expect(page.locator("[data-status]")).to_have_text(
         "Ready to review offline: every clip is held on this screen."
     )
@@ -146,6 +148,7 @@ def test_shared_review_plays_offline_in_order_and_saves_the_review(
     page.context.set_offline(False)
 
     page.goto(f"{live_server.url}/reviews/cycles/{cycle.pk}/")
+    assert_accessible_basics(page)
     page.get_by_label("Jo Carter's words about clip 1").fill(
         "I waited and Maya showed me the tower."
     )
@@ -166,6 +169,7 @@ def test_shared_review_plays_offline_in_order_and_saves_the_review(
     assert review.is_complete and review.plan_try == "Leave longer pauses."
     assert Reflection.objects.get().text == "I waited and Maya showed me the tower."
     assert Rescaling.objects.get().score == 6
+    screenshot(panel, tmp_path, "shared-review-guider-panel")
 
 
 def test_withdrawing_filming_consent_stops_the_presentation_and_says_why(

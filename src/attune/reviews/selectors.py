@@ -129,6 +129,13 @@ def guide_for_cycle(cycle: Cycle) -> list[dict[str, Any]]:
     ]
 
 
+def question_rescaled(question: object) -> bool:
+    """A question re-scaled in a shared review keeps its words."""
+    from attune.reviews.models import Rescaling
+
+    return Rescaling.objects.filter(question=question).exists()
+
+
 def next_cycle_after(cycle: Cycle) -> Cycle | None:
     return (
         cycle.case.cycles.filter(

@@ -188,5 +188,11 @@ def reword(request: HttpRequest, reference: str, question_id: int) -> HttpRespon
     return render(
         request,
         "reviews/reword.html",
-        {"case": case, "question": question, "form": form, "old": question.old_wordings.all()},
+        {
+            "case": case,
+            "question": question,
+            "form": form,
+            "old": question.old_wordings.all(),
+            "locked": selectors.question_rescaled(question),
+        },
     )

@@ -22,6 +22,11 @@ def progress_panel(context: dict[str, Any]) -> dict[str, Any]:
         "case": case,
         "is_guider": context.get("is_guider"),
         "series": series,
+        # One cell per column: a question added after a review has no score for it.
+        "rows": [
+            (s, [{p.label: p.score for p in s.points}.get(label) for label in labels])
+            for s in series
+        ],
         "labels": labels,
         "reviewed": len(labels) > 1,
         "chart": mark_safe(progress.scaling_chart_svg(series, labels)),  # noqa: S308 (escaped)
