@@ -12,12 +12,12 @@ from typing import Any
 
 from django.urls import reverse
 
-from attune.cases.models import Case, CaseState, Cycle
+from attune.cases.models import Case, CaseState, Cycle, HelpingQuestion
 from attune.cases.selectors import Access
 from attune.films.selectors import may_see_media
 from attune.moments.models import Moment, MomentKind, RenderStatus
 from attune.moments.selectors import edit_for_cycle
-from attune.reviews.models import Review
+from attune.reviews.models import Rescaling, Review
 
 #: Prompts for the guider, after the VIG review: from what is seen to thoughts and feelings.
 PROMPTS = [
@@ -129,10 +129,8 @@ def guide_for_cycle(cycle: Cycle) -> list[dict[str, Any]]:
     ]
 
 
-def question_rescaled(question: object) -> bool:
+def question_rescaled(question: HelpingQuestion) -> bool:
     """A question re-scaled in a shared review keeps its words."""
-    from attune.reviews.models import Rescaling
-
     return Rescaling.objects.filter(question=question).exists()
 
 

@@ -49,7 +49,9 @@ class ReviewOutcome:
     propose_closing: bool  # every planned cycle is done: the work can begin closing
 
 
-def _clean_scaling(case: Case, scaling: Mapping[int, int | None], *, complete: bool) -> dict:
+def _clean_scaling(
+    case: Case, scaling: Mapping[int, int | None], *, complete: bool
+) -> dict[int, int]:
     questions = {q.pk: q for q in case.helping_questions.all()}
     unknown = set(scaling) - set(questions)
     if unknown:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.accounts.models import User
+from attune.cases.models import Cycle
 from attune.cases.selectors import case_for_user, helping_question_for_case
 from attune.consent.selectors import MediaState, media_state
 from attune.core.errors import ServiceError
@@ -92,7 +93,7 @@ def review(request: HttpRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-def _presentable(request: HttpRequest, cycle_id: int):  # type: ignore[no-untyped-def]
+def _presentable(request: HttpRequest, cycle_id: int) -> tuple[User, Cycle]:
     user = _user(request)
     cycle, access = cycle_for_user(user, cycle_id)
     if not selectors.may_present(access, cycle.case):
