@@ -46,6 +46,7 @@ from attune.consent.models import Scope, SignatureMethod
 from attune.consent.services import consent_record
 from attune.films import services as film_services
 from attune.films.models import Film, FilmStatus
+from attune.letters.models import Letter, LetterVersion
 from attune.moments.models import Moment, MomentKind, Render, RenderStatus
 from attune.safeguarding.services import concern_record
 from attune.vault.models import ObjectKind
@@ -107,6 +108,13 @@ READABLE = {
         "GET /api/films/{film_id}/moments",
         "GET /api/moments/{moment_id}",
         "GET /api/cycles/{cycle_id}/edit",
+        "reviews:review",
+        "reviews:present",
+        "reviews:check",
+        "reviews:guide",
+        "GET /api/cases/{reference}/progress",
+        "letters:letter",
+        "GET /api/cases/{reference}/letter",
     },
     # A service admin sees case records, never media.
     "service_admin": {
@@ -127,6 +135,10 @@ READABLE = {
         "safeguarding:detail",
         "GET /api/cases/{reference}/concerns",
         "GET /api/concerns/{concern_id}",
+        "reviews:review",  # the adult's words and scaling are case records, not media
+        "GET /api/cases/{reference}/progress",
+        "letters:letter",  # the letter's text; its stills only ever go to the guider
+        "GET /api/cases/{reference}/letter",
     },
 }
 
@@ -183,6 +195,10 @@ API_BODIES: dict[str, Callable[[World], Any]] = {
         "action_taken": "Told the DSL.",
     },
     "POST /api/concerns/{concern_id}/amendments": lambda w: {"text": "Added later."},
+    "POST /api/cycles/{cycle_id}/review": lambda w: {
+        "held_on": "2020-01-01",
+        "scaling": [{"question_id": w.question.pk, "score": 5}],
+    },
 }
 
 # Known departures from the rules, by (URL name, method): each is reported as an expected
@@ -403,6 +419,9 @@ def world(
     film.status = FilmStatus.READY
     film.save()
     _, _secret = api_token_create(actor=owner, user=owner, name="matrix")
+    # A drafted closing letter, so that its pages and exports have something to show.
+    letter = Letter.objects.create(case=case)
+    LetterVersion.objects.create(letter=letter, number=1, text="Dear Jo,", created_by=owner)
     return World(
         case=case,
         question=case.helping_questions.get(),

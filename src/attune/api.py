@@ -88,7 +88,16 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 # Each app with an API keeps its router in `<app>/api.py`.
-API_APPS = ["cases", "films", "consent", "safeguarding", "analysis", "moments"]
+API_APPS = [
+    "cases",
+    "films",
+    "consent",
+    "safeguarding",
+    "analysis",
+    "moments",
+    "reviews",
+    "letters",
+]
 
 
 def register_routers() -> None:

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "attune.moments",
     "attune.retention",
     "attune.demo",
+    "attune.reviews",
+    "attune.letters",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("safeguarding/", include("attune.safeguarding.urls")),
     path("", include("attune.analysis.urls")),
     path("moments/", include("attune.moments.urls")),
+    path("reviews/", include("attune.reviews.urls")),
+    path("", include("attune.letters.urls")),
     path("service/audit/", include("attune.audit.urls")),
     path("", include("attune.accounts.urls")),
     path("api/", api.urls),

@@ -225,6 +225,15 @@ TIMELINE_LABELS = {
     "analysis.requeued": "Moment finder restarted",
     "render.failed": "Clip or still could not be rendered",
     "render.requeued": "Rendering restarted",
+    "review.saved": "Shared review saved",
+    "review.completed": "Shared review completed",
+    "helping_question.reworded": "Helping question reworded",
+    "letter.drafted": "Closing letter drafted",
+    "letter.saved": "Closing letter edited",
+    "letter.finalised": "Closing letter finalised",
+    "letter.corrected": "Closing letter corrected",
+    "letter.exported": "Copy of the closing letter made",
+    "letter.stills_pack_downloaded": "Family's stills pack downloaded",
 }
 
 

@@ -244,6 +244,13 @@ def _seed_cases(guider: User, trainee: User) -> None:
     )
     cases.case_transition(actor=trainee, case=case, to_state=CaseState.IN_CYCLES)
 
+    # 5–6. The second half of the work: a completed shared review; a case closing with its letter.
+    from attune.letters.demo import seed_demo_letter
+    from attune.reviews.demo import seed_demo_reviews
+
+    seed_demo_reviews(guider)
+    seed_demo_letter(guider)
+
 
 @transaction.atomic
 def seed_demo(password: str | None = None) -> tuple[Service, list[tuple[DemoPerson, User]], bool]:
