@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "attune.safeguarding",
     "attune.analysis",
     "attune.moments",
+    "attune.supervision",
+    "attune.administration",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "attune.core.context_processors.attune",
+                "attune.supervision.context_processors.supervision",
             ],
         },
     }

@@ -17,6 +17,8 @@ urlpatterns = [
     path("moments/", include("attune.moments.urls")),
     path("service/audit/", include("attune.audit.urls")),
     path("", include("attune.accounts.urls")),
+    path("", include("attune.supervision.urls")),
+    path("", include("attune.administration.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

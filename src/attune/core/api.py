@@ -89,6 +89,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 # Each app with an API keeps its router in `<app>/api.py`.
 API_APPS = ["cases", "films", "consent", "safeguarding", "analysis", "moments"]
+API_APPS += ["supervision", "administration"]
 
 
 def register_routers() -> None:
