@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from attune.accounts.models import Service, User
+from attune.supervision.forms import DateInput
 from attune.supervision.models import AccreditationTargets
 
 
@@ -40,8 +41,8 @@ class TargetsForm(forms.ModelForm[AccreditationTargets]):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="From")
-    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    start = forms.DateField(widget=DateInput, label="From")
+    end = forms.DateField(widget=DateInput, label="To")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

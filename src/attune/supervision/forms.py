@@ -13,6 +13,10 @@ from attune.supervision.models import STAGES, EvaluationKind, Mode, RecordKind
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        # A date input reads ISO dates only, whatever the language.
+        super().__init__(attrs, format="%Y-%m-%d")
+
 
 class SessionForm(forms.Form):
     held_on = forms.DateField(label="Date", widget=DateInput, initial=timezone.localdate)

@@ -29,7 +29,7 @@ def _session_form(trainee: User, side: str, data: object = None) -> SessionForm:
 
         visible = [c.pk for c in cases if supervisor_may_see_media(c)]
         clips = clips.filter(film__case_id__in=visible)
-    return SessionForm(data, cases=cases.order_by("reference"), clips=clips[:200])
+    return SessionForm(data, cases=cases.order_by("reference"), clips=clips[:200], prefix="session")
 
 
 @login_required
@@ -71,8 +71,8 @@ def trainee(request: HttpRequest, trainee_id: int) -> HttpResponse:
             "overdue": selectors.supervision_overdue(person),
             "monthly_days": selectors.MONTHLY_DAYS,
             "session_form": _session_form(person, side),
-            "record_form": StageRecordForm(),
-            "evaluation_form": EvaluationForm() if side == "trainee" else None,
+            "record_form": StageRecordForm(prefix="record"),
+            "evaluation_form": EvaluationForm(prefix="evaluation") if side == "trainee" else None,
         },
     )
 
@@ -123,7 +123,7 @@ def session_confirm(request: HttpRequest, session_id: int) -> HttpResponse:
 def record_add(request: HttpRequest, trainee_id: int) -> HttpResponse:
     user = _user(request)
     person, _side = selectors.trainee_for_user(user, trainee_id)
-    form = StageRecordForm(request.POST)
+    form = StageRecordForm(request.POST, prefix="record")
     if not form.is_valid():
         messages.error(request, "Choose what happened, the stage and the date.")
     else:
@@ -143,7 +143,7 @@ def evaluation_add(request: HttpRequest, trainee_id: int) -> HttpResponse:
     person, side = selectors.trainee_for_user(user, trainee_id)
     if side != "trainee":
         raise Forbidden("Trainees write their own self-evaluations.")
-    form = EvaluationForm(request.POST)
+    form = EvaluationForm(request.POST, prefix="evaluation")
     if not form.is_valid():
         messages.error(request, "Write your self-evaluation first.")
     else:

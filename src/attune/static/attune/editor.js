@@ -8,6 +8,7 @@ import { formatLength, makeClock } from "./editor-time.js";
 import { PALETTE, Timeline } from "./editor-timeline.js";
 import { renderEdit, renderList, renderPanel } from "./editor-panels.js";
 import { Finder } from "./editor-finder.js";
+import { startComments } from "./editor-comments.js";
 
 const root = document.querySelector("[data-editor]");
 if (root) start(root);
@@ -135,6 +136,15 @@ function start(root) {
   }
   if (video.readyState >= 2) ready();
   else video.addEventListener("loadeddata", ready, { once: true });
+  // Supervision comments pinned to times in the film (their own module and panel).
+  startComments(root, {
+    api,
+    video,
+    say,
+    seek: (seconds) => player.seekSeconds(seconds),
+    now: () => video.currentTime,
+    selected: () => state.selected,
+  });
   video.addEventListener("error", () => say("The film could not be played in this browser.", "error"));
 
   // --- selection and rendering ------------------------------------------------------------------

@@ -25,3 +25,25 @@ def road_to_accreditation(user: User) -> dict[str, Any]:
         "overdue": selectors.supervision_overdue(user),
         "monthly_days": selectors.MONTHLY_DAYS,
     }
+
+
+@register.inclusion_tag("supervision/_editor_comments.html", takes_context=True)
+def editor_comments(context: dict[str, Any], film: Any) -> dict[str, Any]:
+    """The editor's comments panel: threads between the guider and their supervisor, pinned to
+    times in the film (nothing for anyone who may not comment)."""
+    from django.urls import reverse
+
+    from attune.supervision import selectors
+
+    user = context["request"].user
+    if not selectors.may_comment(user, film):
+        return {"show": False}
+    root = reverse("api:api-root")
+    return {
+        "show": True,
+        "config": {
+            "list": f"{root}films/{film.pk}/comments",
+            "comment": f"{root}comments/",
+            "duration": film.duration or 0,
+        },
+    }
