@@ -133,9 +133,10 @@ def comment_reply(
             author=actor,
             body=body,
         )
-        if thread.resolved_at is not None:
-            # A reply reopens the conversation.
-            Comment.objects.filter(pk=thread.pk).update(resolved_at=None, resolved_by=None)
+        # A reply reopens the conversation (read afresh: the thread may be stale).
+        Comment.objects.filter(pk=thread.pk, resolved_at__isnull=False).update(
+            resolved_at=None, resolved_by=None
+        )
         audit_record(actor=actor, action="comment.replied", case=film.case, obj=reply)
         _notify(
             comment=reply,
