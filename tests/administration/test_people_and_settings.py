@@ -94,7 +94,12 @@ def test_a_case_is_never_handed_to_someone_outside_the_service(
 
 
 def test_only_this_services_admin_runs_it(
-    owner: User, colleague: User, supervisor: User, other_admin: User, client_for: ClientFor
+    owner: User,
+    colleague: User,
+    supervisor: User,
+    other_admin: User,
+    outsider: User,
+    client_for: ClientFor,
 ) -> None:
     with pytest.raises(PermissionDenied):
         services.user_deactivate(actor=other_admin, person=colleague)
@@ -103,6 +108,8 @@ def test_only_this_services_admin_runs_it(
     assert client_for(other_admin).get(f"/service/people/{colleague.pk}/").status_code == 404
     assert client_for(owner).get(f"/service/people/{colleague.pk}/").status_code == 403
     assert client_for(owner).get("/service/settings/").status_code == 403
+    assert client_for(outsider).get(f"/service/people/{colleague.pk}/").status_code == 403
+    assert client_for(outsider).get("/service/settings/").status_code == 403
 
 
 def test_settings_changes_are_audited(service_admin: User, client_for: ClientFor) -> None:

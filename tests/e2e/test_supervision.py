@@ -71,6 +71,12 @@ def test_comment_notification_reply_and_confirmed_hours(
     expect(page.locator("[data-comment-marker]")).to_have_count(1)
     comment = Comment.objects.get()
     assert abs(comment.at_seconds - 2) < 0.1
+    # The marker sits over the comment's time on the overview (the whole film).
+    marker = page.locator("[data-comment-marker]").bounding_box()
+    overview = page.locator("[data-overview]").bounding_box()
+    assert marker is not None and overview is not None
+    where = overview["x"] + overview["width"] * comment.at_seconds / (film.duration or 1)
+    assert abs(marker["x"] + marker["width"] / 2 - where) < 4
 
     # The trainee sees the count in the header, opens the notification: the editor at 2 s.
     sign_in_as(page, live_server, trainee)

@@ -117,12 +117,14 @@ def test_anyone_outside_the_supervision_gets_not_found(
 
 
 def test_a_service_admin_reads_the_case_but_never_its_comments(
-    consented_film: Film, owner: User, service_admin: User, client_for: ClientFor
+    consented_film: Film, owner: User, service_admin: User, outsider: User, client_for: ClientFor
 ) -> None:
     services.comment_add(actor=owner, film=consented_film, at_seconds=1, body="Mine.")
     client = client_for(service_admin)
+    assert client.get(f"/cases/{consented_film.case.reference}/").status_code == 200
     assert client.get(f"/api/films/{consented_film.pk}/comments").status_code == 403
     assert client.get(f"/moments/films/{consented_film.pk}/").status_code == 403
+    assert client_for(outsider).get(f"/api/films/{consented_film.pk}/comments").status_code == 404
 
 
 def test_a_comment_outside_the_film_is_refused(

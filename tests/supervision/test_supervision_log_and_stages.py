@@ -12,8 +12,15 @@ from attune.accounts.models import User
 from attune.audit.models import AuditEvent
 from attune.cases.models import Case, Cycle
 from attune.core.errors import PermissionDenied, ServiceError
+from attune.films.models import Film
+from attune.moments.models import Moment, MomentKind
 from attune.supervision import selectors, services
-from attune.supervision.models import AccreditationTargets, EvaluationKind, RecordKind
+from attune.supervision.models import (
+    AccreditationTargets,
+    EvaluationKind,
+    RecordKind,
+    SupervisionSession,
+)
 from tests.conftest import ClientFor
 from tests.factories import make_ready_case, make_ready_film
 
@@ -168,8 +175,11 @@ def test_stage_3_needs_the_accreditation_meeting_and_a_reflective_statement(
 
 
 def test_the_trainee_page_forms_work_through_the_browser_routes(
-    owner: User, supervisor: User, client_for: ClientFor
+    consented_film: Film, owner: User, supervisor: User, client_for: ClientFor
 ) -> None:
+    clip = Moment.objects.create(
+        film=consented_film, kind=MomentKind.CLIP, start_frame=0, end_frame=25, created_by=owner
+    )
     trainee = client_for(owner)
     response = trainee.post(
         f"/supervision/trainees/{owner.pk}/sessions/",
@@ -178,9 +188,14 @@ def test_the_trainee_page_forms_work_through_the_browser_routes(
             "session-minutes": "60",
             "session-mode": "in_person",
             "session-notes": "Talked about waiting.",
+            "session-cases": [str(consented_film.case_id)],
+            "session-clips": [str(clip.pk)],
         },
     )
     assert response.status_code == 302
+    session = SupervisionSession.objects.get()
+    assert list(session.clips.all()) == [clip]
+    assert list(session.cases.all()) == [consented_film.case]
     trainee.post(
         f"/supervision/trainees/{owner.pk}/evaluations/",
         {
@@ -193,3 +208,26 @@ def test_the_trainee_page_forms_work_through_the_browser_routes(
     assert "Talked about waiting." in page
     assert "Going well." in page
     assert "Confirm" in page
+
+
+def test_a_trainee_cannot_sign_off_their_own_stage_through_the_page(
+    owner: User, supervisor: User, client_for: ClientFor
+) -> None:
+    client = client_for(owner)
+    page = client.get(f"/supervision/trainees/{owner.pk}/").content.decode()
+    assert 'value="sign_off"' not in page
+    response = client.post(
+        f"/supervision/trainees/{owner.pk}/records/",
+        {
+            "record-kind": "sign_off",
+            "record-stage": "1",
+            "record-held_on": timezone.localdate().isoformat(),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not selectors.stage_records_for(owner).exists()
+    assert (
+        'value="sign_off"'
+        in client_for(supervisor).get(f"/supervision/trainees/{owner.pk}/").content.decode()
+    )

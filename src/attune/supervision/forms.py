@@ -58,6 +58,14 @@ class StageRecordForm(forms.Form):
     held_on = forms.DateField(label="Date", widget=DateInput, initial=timezone.localdate)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
+    def __init__(self, *args: Any, side: str = "supervisor", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if side != "supervisor":
+            # Only the supervisor signs off a stage.
+            self.fields["kind"].choices = [  # type: ignore[attr-defined]
+                c for c in RecordKind.choices if c[0] != RecordKind.SIGN_OFF
+            ]
+
 
 class EvaluationForm(forms.Form):
     kind = forms.ChoiceField(label="What it is", choices=EvaluationKind.choices)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from attune.accounts.models import User
 from attune.cases.models import Case
-from attune.core.errors import PermissionDenied, ServiceError
+from attune.core.errors import ServiceError
 from attune.moments.models import Moment
 from attune.supervision import selectors, services
 from attune.supervision.forms import EvaluationForm, SessionForm, StageRecordForm
@@ -29,7 +29,14 @@ def _session_form(trainee: User, side: str, data: object = None) -> SessionForm:
 
         visible = [c.pk for c in cases if supervisor_may_see_media(c)]
         clips = clips.filter(film__case_id__in=visible)
-    return SessionForm(data, cases=cases.order_by("reference"), clips=clips[:200], prefix="session")
+    # The most recent 200 clips, as a queryset the form can still filter when it validates.
+    recent = list(clips.order_by("-created_at").values_list("pk", flat=True)[:200])
+    return SessionForm(
+        data,
+        cases=cases.order_by("reference"),
+        clips=clips.filter(pk__in=recent),
+        prefix="session",
+    )
 
 
 @login_required
@@ -71,15 +78,14 @@ def trainee(request: HttpRequest, trainee_id: int) -> HttpResponse:
             "overdue": selectors.supervision_overdue(person),
             "monthly_days": selectors.MONTHLY_DAYS,
             "session_form": _session_form(person, side),
-            "record_form": StageRecordForm(prefix="record"),
+            "record_form": StageRecordForm(prefix="record", side=side),
             "evaluation_form": EvaluationForm(prefix="evaluation") if side == "trainee" else None,
         },
     )
 
 
 def _refused(request: HttpRequest, exc: ServiceError) -> None:
-    if isinstance(exc, PermissionDenied):
-        raise Forbidden(exc.message) from exc
+    """A refusal on one of these forms is said on the page it came from."""
     messages.error(request, exc.message)
 
 
