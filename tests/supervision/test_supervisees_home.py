@@ -22,6 +22,7 @@ def test_supervisees_show_cases_films_and_waiting_comments(
     assert owner.full_name in page
     assert consented_film.case.reference in page
     assert f"/moments/films/{consented_film.pk}/" in page
+    assert "(0 moments)" in page
     assert "comment=" in page  # the owner's comment waits for a reply
     assert consented_film.case.child_name not in page
 

@@ -8,19 +8,19 @@ while every adult filmed consents to supervision use.
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from attune.accounts.models import Service, SupervisionLink, User
 from attune.accounts.selectors import supervisee_ids
 from attune.cases.models import Case, CaseState, Cycle
-from attune.cases.selectors import access_for
+from attune.cases.selectors import Access, access_for
 from attune.films.models import Film
 from attune.films.selectors import may_see_media
 from attune.supervision.accreditation import (
@@ -188,7 +188,7 @@ def evaluations_for(trainee: User) -> QuerySet[SelfEvaluation]:
 def may_comment(user: User, film: Film) -> bool:
     """The case's guider, and a supervisor who may see the film."""
     access = access_for(user, film.case)
-    return access is not None and access != "admin" and may_see_media(access, film.case)
+    return access in (Access.GUIDER, Access.SUPERVISOR) and may_see_media(access, film.case)
 
 
 def threads_for_film(film: Film) -> list[Comment]:
@@ -256,7 +256,7 @@ def notification_for_user(user: User, notification_id: int) -> Notification:
 class CaseRow:
     case: Case
     media_visible: bool  # every adult filmed consents to supervision use
-    films: list[Film]
+    films: Sequence[Film]
 
 
 @dataclass
@@ -288,7 +288,12 @@ def supervisee_view(supervisor: User, trainee: User) -> SuperviseeView:
     for case in open_cases:
         visible = supervisor_may_see_media(case)
         films = (
-            list(case.films.filter(ready_at__isnull=False).select_related("cycle"))
+            list(
+                case.films.filter(ready_at__isnull=False)
+                .select_related("cycle")
+                .annotate(moment_count=Count("moments"))
+                .order_by("cycle__number", "created_at")
+            )
             if visible
             else []
         )
@@ -320,10 +325,3 @@ def supervisee_view(supervisor: User, trainee: User) -> SuperviseeView:
             trainee=trainee, confirmed_at__isnull=True
         ).count(),
     )
-
-
-def film_uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise Http404 from exc
