@@ -24,8 +24,8 @@ class RequireMFAMiddleware:
             # Only a browser session is authenticated here; API tokens are checked later, by the
             # API, and scripts have no second factor to offer.
             and user.is_authenticated
-            and (settings.ATTUNE_REQUIRE_MFA or getattr(user.service, "require_mfa", False))
             and not request.path.startswith(_ALLOWED_PREFIXES)
+            and (settings.ATTUNE_REQUIRE_MFA or getattr(user.service, "require_mfa", False))
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
             if request.path.startswith("/api/"):
