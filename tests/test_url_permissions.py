@@ -16,6 +16,10 @@ The rules (see DESIGN.md, "People and what they may do"):
 - /service/… pages are the service admin's: anyone else signed in gets 403 (these pages are not
   about one case, so "not allowed" is the honest answer); an admin of another service gets 404
   for an object of this service.
+- /supervision/… pages about a trainee or a session belong to the trainee (the owner) and their
+  supervisor; anyone else, the service admin too, gets 404. A step that is one side's only
+  (confirming a session, writing a self-evaluation) answers 403 to the other side.
+- /api/reports/… is the service admin's, like /service/….
 - /me/… pages belong to whoever is signed in; someone else's object answers 404.
 - the remaining pages (caseload, "open a case", the case list API) are for anyone signed in.
 """

@@ -67,6 +67,7 @@ export function startComments(root, { api, seek, now, video, say, selected = () 
       const at = el("button", { type: "button", class: "link-button small" }, `At ${clockText(thread.at_seconds)}`);
       at.addEventListener("click", () => goTo(thread));
       box.append(at);
+      if (thread.moment_id) box.append(el("span", { class: "muted small" }, " on a moment"));
       if (thread.resolved) box.append(el("span", { class: "state small" }, "Resolved"));
       for (const message of thread.messages) {
         const p = el("p", { class: "msg small" });
