@@ -11,7 +11,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from attune.accounts.models import User
 from attune.audit.models import AuditEvent
-from attune.core.errors import PermissionDenied
+from attune.core.errors import PermissionDenied, ServiceError
 from attune.films.models import Film
 from attune.supervision import services
 from attune.supervision.models import Comment, Notification
@@ -136,3 +136,17 @@ def test_a_comment_outside_the_film_is_refused(
         {"at_seconds": 99, "body": "x"},
     )
     assert response.status_code == 422  # type: ignore[attr-defined]
+
+
+def test_nothing_new_is_said_about_a_deleted_film(
+    consented_film: Film, owner: User, supervisor: User
+) -> None:
+    from attune.vault.services import case_media_destroy
+
+    thread = services.comment_add(actor=supervisor, film=consented_film, at_seconds=1, body="Hm.")
+    case_media_destroy(case=consented_film.case, reason="Retention period ended.", actor=None)
+    with pytest.raises(ServiceError, match="deleted"):
+        services.comment_add(actor=supervisor, film=consented_film, at_seconds=1, body="More.")
+    with pytest.raises(ServiceError, match="deleted"):
+        services.comment_reply(actor=owner, comment=thread, body="Too late.")
+    assert Comment.objects.count() == 1

@@ -74,6 +74,15 @@ def _others(actor: User, film: Film) -> list[User]:
     return [p for p in people if p.pk != actor.pk and selectors.may_comment(p, film)]
 
 
+def _require_media(film: Film) -> None:
+    """The conversation is about the pictures: once they are deleted (or being deleted after
+    consent was withdrawn) what was said stays, and nothing new is added."""
+    from attune.moments.selectors import media_available
+
+    if not media_available(film.case):
+        raise ServiceError("This film has been deleted or is being deleted.")
+
+
 def comment_add(
     *,
     actor: User,
@@ -85,6 +94,7 @@ def comment_add(
 ) -> Comment:
     if not selectors.may_comment(actor, film):
         raise PermissionDenied("Only the guider and their supervisor comment on a film.")
+    _require_media(film)
     body = body.strip()
     if not body:
         raise ServiceError("Write a comment first.", field="body")
@@ -121,6 +131,7 @@ def comment_reply(
     film = thread.film
     if not selectors.may_comment(actor, film):
         raise PermissionDenied("Only the guider and their supervisor comment on a film.")
+    _require_media(film)
     body = body.strip()
     if not body:
         raise ServiceError("Write a reply first.", field="body")
