@@ -16,6 +16,10 @@ The rules (see DESIGN.md, "People and what they may do"):
 - /service/… pages are the service admin's: anyone else signed in gets 403 (these pages are not
   about one case, so "not allowed" is the honest answer); an admin of another service gets 404
   for an object of this service.
+- /supervision/… pages about a trainee or a session belong to the trainee (the owner) and their
+  supervisor; anyone else, the service admin too, gets 404. A step that is one side's only
+  (confirming a session, writing a self-evaluation) answers 403 to the other side.
+- /api/reports/… is the service admin's, like /service/….
 - /me/… pages belong to whoever is signed in; someone else's object answers 404.
 - the remaining pages (caseload, "open a case", the case list API) are for anyone signed in.
 """
@@ -49,6 +53,8 @@ from attune.films.models import Film, FilmStatus
 from attune.letters.models import Letter, LetterVersion
 from attune.moments.models import Moment, MomentKind, Render, RenderStatus
 from attune.safeguarding.services import concern_record
+from attune.supervision.models import Comment, SupervisionSession
+from attune.supervision.services import comment_add, session_log
 from attune.vault.models import ObjectKind
 from attune.vault.services import object_store
 from tests.conftest import ClientFor
@@ -80,6 +86,7 @@ CASE_PARAMS = {
     "cycle_id",
     "render_id",
     "suggestion_id",
+    "comment_id",
 }
 
 # Case-scoped routes a read-only person may open with GET: page URL names, and API operations
@@ -115,6 +122,7 @@ READABLE = {
         "GET /api/cases/{reference}/progress",
         "letters:letter",
         "GET /api/cases/{reference}/letter",
+        "GET /api/films/{film_id}/comments",
     },
     # A service admin sees case records, never media.
     "service_admin": {
@@ -150,6 +158,10 @@ WRITABLE: dict[str, set[str]] = {
         "safeguarding:amend",
         "POST /api/cases/{reference}/concerns",
         "POST /api/concerns/{concern_id}/amendments",
+        # A supervisor comments on a film they may see.
+        "POST /api/films/{film_id}/comments",
+        "POST /api/comments/{comment_id}/replies",
+        "POST /api/comments/{comment_id}/resolve",
     },
     "service_admin": set(),
 }
@@ -199,7 +211,16 @@ API_BODIES: dict[str, Callable[[World], Any]] = {
         "held_on": "2020-01-01",
         "scaling": [{"question_id": w.question.pk, "score": 5}],
     },
+    "POST /api/films/{film_id}/comments": lambda w: {"at_seconds": 0.5, "body": "Look here."},
+    "POST /api/comments/{comment_id}/replies": lambda w: {"body": "Yes."},
+    "POST /api/comments/{comment_id}/resolve": lambda w: {"resolved": True},
 }
+
+# /supervision/… pages with a trainee or a session in them belong to the trainee and their
+# supervisor; everyone else (the service admin too) gets 404. Some steps are one side's only,
+# and the other side gets 403.
+SUPERVISOR_ONLY = {"supervision:session_confirm"}
+TRAINEE_ONLY = {"supervision:evaluation_add"}
 
 # Known departures from the rules, by (URL name, method): each is reported as an expected
 # failure until it is fixed, and fails the test once it no longer happens, so it is removed here.
@@ -232,8 +253,10 @@ class Route:
     def scope(self) -> str:
         if set(self.params) & CASE_PARAMS:
             return "case"
-        if self.route.startswith("service/"):
+        if self.route.startswith(("service/", "api/reports/")):
             return "service_admin"
+        if self.route.startswith("supervision/") and self.params:
+            return "supervision"
         if self.route.startswith("me/"):
             return "own"
         if not self.params:
@@ -328,6 +351,28 @@ def _suggestion(film: Film) -> Suggestion:
     return make_suggestion(film, analysis=analysis, start=0.0, end=2.5)
 
 
+def _comment(world: World) -> Comment:
+    """The supervisor's comment on the world's film (which notifies the owner)."""
+    found = Comment.objects.filter(film=world.film).first()
+    if found:
+        return found
+    supervisor = world.users["supervisor"]
+    assert supervisor is not None
+    return comment_add(actor=supervisor, film=world.film, at_seconds=1.0, body="Notice this.")
+
+
+def _session(world: World) -> SupervisionSession:
+    """A session the owner logged, waiting for the supervisor to confirm it."""
+    found = SupervisionSession.objects.filter(trainee=world.case.guider).first()
+    return found or session_log(
+        actor=world.case.guider,
+        trainee=world.case.guider,
+        held_on=timezone.localdate(),
+        minutes=60,
+        mode="remote",
+    )
+
+
 @dataclass
 class World:
     case: Case
@@ -358,6 +403,11 @@ class World:
             "render_id": lambda: _render(self.film).pk,
             "suggestion_id": lambda: _suggestion(self.film).pk,
             "fmt": lambda: "mp4",
+            "comment_id": lambda: _comment(self).pk,
+            "trainee_id": lambda: self.case.guider_id,
+            "session_id": lambda: _session(self).pk,
+            "notification_id": lambda: _comment(self).notifications.get().pk,
+            "user_id": lambda: self.users["colleague"].pk,  # type: ignore[union-attr]
         }
         if param not in values:
             pytest.fail(
@@ -470,6 +520,12 @@ def expected(route: Route, role: str, method: str) -> set[int] | range:
         if role == "other_admin":
             return {404} if route.params else OK
         return {403}
+    if route.scope == "supervision":
+        if role == "owner":
+            return {403} if route.name in SUPERVISOR_ONLY else OK
+        if role == "supervisor":
+            return {403} if route.name in TRAINEE_ONLY else OK
+        return {404, 405} if write else {404}
     if route.scope == "own":
         if route.params:
             return OK if role == "owner" else {404}
@@ -505,7 +561,7 @@ def requests_for(route: Route, role: str) -> list[str]:
         return list(route.api_methods)
     if role in ("owner", "anonymous"):
         return ["GET"]
-    return ["GET", "POST"] if route.scope == "case" else ["GET"]
+    return ["GET", "POST"] if route.scope in ("case", "supervision") else ["GET"]
 
 
 def check(route: Route, role: str, client: Client, world: World) -> list[tuple[str, str]]:

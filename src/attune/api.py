@@ -98,6 +98,7 @@ API_APPS = [
     "reviews",
     "letters",
 ]
+API_APPS += ["supervision", "administration"]
 
 
 def register_routers() -> None:

@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "attune.demo",
     "attune.reviews",
     "attune.letters",
+    "attune.supervision",
+    "attune.administration",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "attune.core.context_processors.attune",
+                "attune.supervision.context_processors.supervision",
             ],
         },
     }

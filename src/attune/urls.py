@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("attune.letters.urls")),
     path("service/audit/", include("attune.audit.urls")),
     path("", include("attune.accounts.urls")),
+    path("", include("attune.supervision.urls")),
+    path("", include("attune.administration.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

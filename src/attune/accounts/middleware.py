@@ -1,4 +1,5 @@
-"""When ATTUNE_REQUIRE_MFA is on, staff without a second factor can only set one up."""
+"""When ATTUNE_REQUIRE_MFA is on, or the user's service requires it, staff without a second
+factor can only set one up."""
 
 from __future__ import annotations
 
@@ -19,12 +20,12 @@ class RequireMFAMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if (
-            settings.ATTUNE_REQUIRE_MFA
-            and user is not None
+            user is not None
             # Only a browser session is authenticated here; API tokens are checked later, by the
             # API, and scripts have no second factor to offer.
             and user.is_authenticated
             and not request.path.startswith(_ALLOWED_PREFIXES)
+            and (settings.ATTUNE_REQUIRE_MFA or getattr(user.service, "require_mfa", False))
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
             if request.path.startswith("/api/"):

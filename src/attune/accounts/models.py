@@ -26,6 +26,11 @@ class Service(models.Model):
         help_text="Years after a case closes that its records (letters, notes, consent and "
         "safeguarding records) are kept before review. Records are never deleted automatically.",
     )
+    require_mfa = models.BooleanField(
+        "require two-factor sign-in",
+        default=False,
+        help_text="Everyone in the service sets up two-factor sign-in before they see any case.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

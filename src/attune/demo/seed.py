@@ -43,6 +43,7 @@ class DemoPerson:
 PEOPLE = [
     DemoPerson("guider@demo.attune", "Dr Amira Clarke", is_guider=True),
     DemoPerson("trainee@demo.attune", "Tom Hughes", is_guider=True, is_trainee=True),
+    DemoPerson("trainee2@demo.attune", "Grace Okoye", is_guider=True, is_trainee=True),
     DemoPerson("supervisor@demo.attune", "Dr Ruth Evans", is_supervisor=True, is_guider=True),
     DemoPerson("admin@demo.attune", "Priya Shah", is_service_admin=True),
 ]
@@ -267,6 +268,9 @@ def seed_demo(password: str | None = None) -> tuple[Service, list[tuple[DemoPers
     )
     if not Case.objects.filter(service=service).exists():
         _seed_cases(guider, trainee)
+    from attune.supervision.demo import seed_supervision_demo
+
+    seed_supervision_demo(service)
     return service, people, created
 
 

@@ -11,6 +11,7 @@ import { Player } from "./editor-player.js";
 import { makeClock } from "./editor-time.js";
 import { PALETTE, Timeline } from "./editor-timeline.js";
 import { Finder } from "./editor-finder.js";
+import { startComments } from "./editor-comments.js";
 import { makeStatus } from "./editor-status.js";
 import { makeState } from "./editor-state.js";
 import { makeView } from "./editor-view.js";
@@ -101,6 +102,15 @@ function start(root) {
   }
   if (video.readyState >= 2) ready();
   else video.addEventListener("loadeddata", ready, { once: true });
+  // Supervision comments pinned to times in the film (their own module and panel).
+  startComments(root, {
+    api: editor.api,
+    video,
+    say: editor.say,
+    seek: (seconds) => player.seekSeconds(seconds),
+    now: () => video.currentTime,
+    selected: () => editor.state.selected,
+  });
   video.addEventListener("error", () => editor.say("The film could not be played in this browser.", "error"));
 
   // --- changing moments, the edit, previews and marks -------------------------------------------

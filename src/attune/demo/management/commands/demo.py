@@ -18,6 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         service, people, created = seed_demo(password=options.get("password"))
         film = None if options["no_film"] else seed_demo_film()
+        if not options["no_film"]:
+            from attune.supervision.demo import seed_supervision_film
+
+            seed_supervision_film()
         if options["quiet"]:
             return
         self.stdout.write(
