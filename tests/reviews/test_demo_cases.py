@@ -4,7 +4,7 @@ closing with its letter drafted."""
 from __future__ import annotations
 
 import pytest
-from attune.core.demo import seed_demo
+from attune.demo.seed import seed_demo
 
 from attune.cases.models import Case, CaseState
 from attune.letters.models import LetterState
