@@ -63,7 +63,7 @@ if PRODUCTION and not ATTUNE_MASTER_KEY and not env_bool("ATTUNE_MASTER_KEY_FILE
 
 # --- applications --------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "attune.core.admin_app.AttuneAdminConfig",  # django.contrib.admin, read-only (core/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -204,6 +204,8 @@ MFA_FORMS = {"authenticate": "attune.accounts.second_factor.LimitedAuthenticateF
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Attune"
 ATTUNE_REQUIRE_MFA = env_bool("ATTUNE_REQUIRE_MFA", default=PRODUCTION)
+# Django's admin (read only, behind Attune's sign-in): off in production unless asked for.
+ATTUNE_ADMIN = env_bool("ATTUNE_ADMIN", default=not PRODUCTION)
 
 AXES_FAILURE_LIMIT = env_int("ATTUNE_LOCKOUT_ATTEMPTS", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.5  # hours

@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from attune.moments.testmedia import make_counter_film
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
@@ -29,6 +28,7 @@ from attune.vault.models import ObjectKind
 from attune.vault.services import object_store_path
 from tests.e2e.conftest import assert_accessible_basics, screenshot
 from tests.factories import consent_to_everything, make_ready_case
+from tests.moments.counter_film import make_counter_film
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 QUESTIONS = [

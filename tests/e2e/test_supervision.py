@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from attune.moments.testmedia import make_counter_film
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Page, expect
@@ -22,6 +21,7 @@ from attune.supervision.models import Comment
 from tests.e2e.conftest import assert_accessible_basics, screenshot
 from tests.factories import ServiceFactory, UserFactory, consent_to_everything, make_ready_case
 from tests.moments.conftest import ready_film_for
+from tests.moments.counter_film import make_counter_film
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -4,9 +4,9 @@ closing with its letter drafted."""
 from __future__ import annotations
 
 import pytest
-from attune.demo.seed import seed_demo
 
 from attune.cases.models import Case, CaseState
+from attune.demo.seed import seed_demo
 from attune.letters.models import LetterState
 from attune.reviews.models import Review
 from attune.reviews.progress import scaling_series

@@ -2,16 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from attune.accounts.models import ApiToken, Invitation, Service, SupervisionLink, User
+from attune.core.admin import ReadOnlyModelAdmin
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ReadOnlyModelAdmin):
     list_display = ["name", "slug", "retention_days", "allow_downloads"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ReadOnlyModelAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = [
         "email",
@@ -34,17 +35,17 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(SupervisionLink)
-class SupervisionLinkAdmin(admin.ModelAdmin):
+class SupervisionLinkAdmin(ReadOnlyModelAdmin):
     list_display = ["supervisor", "supervisee", "started_on", "ended_on"]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyModelAdmin):
     list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["token_hash"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyModelAdmin):
     list_display = ["email", "service", "created_at", "expires_at", "accepted_at"]
     readonly_fields = ["token_hash"]

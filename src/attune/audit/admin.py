@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from attune.audit.models import AuditEvent
+from attune.core.admin import ReadOnlyModelAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyModelAdmin):
     """Read-only: the audit trail is append-only everywhere."""
 
     list_display = ["chain", "seq", "at", "actor_label", "action", "case", "ip"]

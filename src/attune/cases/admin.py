@@ -1,20 +1,21 @@
 from django.contrib import admin
 
 from attune.cases.models import Adult, Case, Cycle, HelpingQuestion
+from attune.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
 
-class AdultInline(admin.TabularInline):
+class AdultInline(ReadOnlyTabularInline):
     model = Adult
     extra = 0
 
 
-class CycleInline(admin.TabularInline):
+class CycleInline(ReadOnlyTabularInline):
     model = Cycle
     extra = 0
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyModelAdmin):
     list_display = ["reference", "service", "guider", "state", "updated_at"]
     list_filter = ["service", "state"]
     search_fields = ["reference"]
@@ -23,5 +24,5 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(HelpingQuestion)
-class HelpingQuestionAdmin(admin.ModelAdmin):
+class HelpingQuestionAdmin(ReadOnlyModelAdmin):
     list_display = ["case", "adult", "baseline", "hoped_for"]

@@ -10,9 +10,10 @@ from attune.consent.models import (
     ConsentWithdrawal,
     MediaDeletion,
 )
+from attune.core.admin import ReadOnlyModelAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyModelAdmin):
     """Consent is changed only through its services, which check and audit every change."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -3,11 +3,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from attune.core.admin import ReadOnlyModelAdmin
 from attune.safeguarding.models import Concern
 
 
 @admin.register(Concern)
-class ConcernAdmin(admin.ModelAdmin):
+class ConcernAdmin(ReadOnlyModelAdmin):
     """That a concern exists, never its words: they are read on the case, by those on it. And
     nothing here can change or remove one (append-only)."""
 
