@@ -76,3 +76,18 @@ def test_demo_password_resets_existing_people_and_changes_nothing_else() -> None
 
     assert counts() == before
     assert all(signs_in(p.email, "another-demo-passphrase") for p in PEOPLE)
+
+
+def test_in_production_the_demo_needs_a_password_of_your_own(settings: object) -> None:
+    from django.core.management import CommandError
+
+    settings.PRODUCTION = True  # type: ignore[attr-defined]
+    with pytest.raises(CommandError, match="--password"):
+        demo()
+    assert not Service.objects.exists()
+
+
+def test_seeding_the_demo_sends_no_mail(mailoutbox: list[object]) -> None:
+    demo()
+
+    assert mailoutbox == []

@@ -246,8 +246,8 @@ def _seed_cases(guider: User, trainee: User) -> None:
     cases.case_transition(actor=trainee, case=case, to_state=CaseState.IN_CYCLES)
 
     # 5–6. The second half of the work: a completed shared review; a case closing with its letter.
-    from attune.letters.demo import seed_demo_letter
-    from attune.reviews.demo import seed_demo_reviews
+    from attune.demo.letters import seed_demo_letter
+    from attune.demo.reviews import seed_demo_reviews
 
     seed_demo_reviews(guider)
     seed_demo_letter(guider)
@@ -268,7 +268,7 @@ def seed_demo(password: str | None = None) -> tuple[Service, list[tuple[DemoPers
     )
     if not Case.objects.filter(service=service).exists():
         _seed_cases(guider, trainee)
-    from attune.supervision.demo import seed_supervision_demo
+    from attune.demo.supervision import seed_supervision_demo
 
     seed_supervision_demo(service)
     return service, people, created

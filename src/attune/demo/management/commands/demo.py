@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from attune.demo.seed import DEMO_PASSWORD, seed_demo, seed_demo_film
 
@@ -16,12 +17,24 @@ class Command(BaseCommand):
         parser.add_argument("--no-film", action="store_true", help="Do not generate the demo film.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        service, people, created = seed_demo(password=options.get("password"))
-        film = None if options["no_film"] else seed_demo_film()
-        if not options["no_film"]:
-            from attune.supervision.demo import seed_supervision_film
+        if settings.PRODUCTION and not options.get("password"):
+            raise CommandError(
+                "In production the demo's people need a password of your choosing "
+                "(--password): the default one is printed in the README."
+            )
+        # The demo's comments and invitations would mail their notices: nobody is there to read
+        # them, so seeding sends none.
+        backend = settings.EMAIL_BACKEND
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        try:
+            service, people, created = seed_demo(password=options.get("password"))
+            film = None if options["no_film"] else seed_demo_film()
+            if not options["no_film"]:
+                from attune.demo.supervision import seed_supervision_film
 
-            seed_supervision_film()
+                seed_supervision_film()
+        finally:
+            settings.EMAIL_BACKEND = backend
         if options["quiet"]:
             return
         self.stdout.write(

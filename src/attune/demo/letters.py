@@ -5,8 +5,8 @@ from __future__ import annotations
 from attune.accounts.models import User
 from attune.cases import services as cases
 from attune.cases.models import Case, CaseState
+from attune.demo.reviews import demo_case, demo_review
 from attune.letters.services import letter_draft
-from attune.reviews.demo import demo_case, demo_review
 
 WORDS = [
     "I could see she was waiting for me to notice.",
