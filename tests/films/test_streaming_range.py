@@ -216,3 +216,14 @@ def test_no_storage_address_reaches_the_browser(
         # Every media address on the page is a permission-checked app URL.
         for url in re.findall(r'(?:src|poster|data-[a-z-]+)="([^"]*)"', page):
             assert not url.startswith(("http", "file:", "//")), url
+
+
+def test_a_range_of_thousands_of_digits_is_unsatisfiable_not_an_error(
+    small_chunked: tuple[Film, bytes], guider_client: Client
+) -> None:
+    film, plain = small_chunked
+    for header in ["bytes=" + "9" * 4400 + "-", "bytes=0-" + "1" * 5000, "bytes=-" + "7" * 4400]:
+        response = guider_client.get(media_url(film), headers={"Range": header})
+
+        assert response.status_code == 416
+        assert response["Content-Range"] == f"bytes */{len(plain)}"

@@ -40,6 +40,11 @@ class RequestContextMiddleware:
             "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; "
             "form-action 'self'",
         )
+        # Pages for a signed-in person, and the API, hold personal data: no browser or proxy
+        # may keep a copy (static files are left cacheable).
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
 

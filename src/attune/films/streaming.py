@@ -9,7 +9,10 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from attune.vault.models import VaultObject
 from attune.vault.services import object_read_range
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"^bytes=(\d{0,18})-(\d{0,18})$")
+# No object is anywhere near 10^18 bytes; a longer number is never satisfiable (and Python
+# refuses to read integers of thousands of digits).
+_OVERLONG = re.compile(r"^bytes=\d*-\d*$")
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
@@ -17,7 +20,7 @@ def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
     unsatisfiable (answer 416)."""
     match = _RANGE.match(header.strip()) if header else None
     if not match:
-        return None
+        return False if header and _OVERLONG.match(header.strip()) else None
     first, last = match.groups()
     if not first and not last:
         return None
