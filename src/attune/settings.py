@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import secrets
 from pathlib import Path
 from typing import Any
@@ -206,6 +207,17 @@ MFA_TOTP_ISSUER = "Attune"
 ATTUNE_REQUIRE_MFA = env_bool("ATTUNE_REQUIRE_MFA", default=PRODUCTION)
 # Django's admin (read only, behind Attune's sign-in): off in production unless asked for.
 ATTUNE_ADMIN = env_bool("ATTUNE_ADMIN", default=not PRODUCTION)
+
+# Proxies (addresses or networks) whose X-Forwarded-For is believed; nobody else's is.
+ATTUNE_TRUSTED_PROXIES = env_list("ATTUNE_TRUSTED_PROXIES", [])
+for _proxy in ATTUNE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ConfigError(
+            f"ATTUNE_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from _exc
+AXES_CLIENT_IP_CALLABLE = "attune.core.middleware.client_ip"
 
 AXES_FAILURE_LIMIT = env_int("ATTUNE_LOCKOUT_ATTEMPTS", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.5  # hours

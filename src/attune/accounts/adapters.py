@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from attune.accounts.models import User
+from attune.core.middleware import client_ip
 
 # Set at every sign-in (allauth's login page, an accepted invitation, a test client's login).
 SIGNED_IN_AT_SESSION_KEY = "attune_signed_in_at"
@@ -29,6 +30,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The same address the audit trail and the lockout use (trusted proxies only)."""
+        return client_ip(request) or "0.0.0.0"  # noqa: S104 (not a bind address)
 
     def is_reauthentication_required(self, *, app: str, **kwargs: object) -> bool:
         """allauth asks for the password again before any change to the second factors. When

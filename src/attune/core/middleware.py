@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 from collections.abc import Callable
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 _client_ip: ContextVar[str | None] = ContextVar("attune_client_ip", default=None)
@@ -15,13 +18,39 @@ def current_ip() -> str | None:
     return _client_ip.get()
 
 
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _trusted_networks())
+
+
+@functools.cache
+def _networks(spec: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(item, strict=False) for item in spec)
+
+
+def _trusted_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return _networks(tuple(settings.ATTUNE_TRUSTED_PROXIES))
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy, REMOTE_ADDR is the proxy; production deployments terminate TLS in front of
-    # Attune and pass the client in X-Forwarded-For (first entry).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the person making the request: the one the audit trail records and sign-in
+    lockouts count. ``X-Forwarded-For`` is believed only when the request comes from one of
+    ``ATTUNE_TRUSTED_PROXIES`` (anyone else can write that header), and then only back to the
+    first address that is not itself a trusted proxy."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote is None or not _trusted(remote):
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote  # a proxy passed on nonsense: count the proxy
+    return remote
 
 
 class RequestContextMiddleware:
