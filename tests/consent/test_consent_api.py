@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from attune.accounts.models import User
@@ -49,10 +50,20 @@ def test_record_list_and_withdraw(agreed: Case, owner: User, client_for: ClientF
     assert withdrawn.json()["withdrawals"][0]["scopes"] == ["supervision"]
     assert not MediaDeletion.objects.exists()  # only filming deletes the media
 
+    # Nothing is withdrawn by leaving the scopes out, or by sending none: they are named.
+    for unnamed in ({}, {"scopes": []}):
+        refused = post(
+            client,
+            f"/api/consents/{body['id']}/withdraw",
+            {"asked_by": "Jo Carter", "channel": "email", **unnamed},
+        )
+        assert refused.status_code == 422, refused.content
+    assert not MediaDeletion.objects.exists()
+
     everything = post(
         client,
         f"/api/consents/{body['id']}/withdraw",
-        {"asked_by": "Jo Carter", "channel": "email"},
+        {"scopes": ["filming"], "asked_by": "Jo Carter", "channel": "email"},
     )
     assert everything.json()["active_scopes"] == []
     assert MediaDeletion.objects.filter(case=agreed).count() == 1
@@ -103,7 +114,22 @@ def test_errors_share_one_shape(
         post(
             client_for(supervisor),
             f"/api/consents/{record['id']}/withdraw",
-            {"asked_by": "Jo", "channel": "phone"},
+            {"scopes": ["filming"], "asked_by": "Jo", "channel": "phone"},
         ).status_code
         == 403
     )
+
+
+def test_the_service_refuses_an_empty_list_of_scopes(agreed: Case, owner: User) -> None:
+    from attune.consent.models import ConsentRecord, WithdrawalChannel
+    from attune.consent.services import consent_withdraw
+    from attune.core.errors import ServiceError
+    from tests.factories import consent_to_everything
+
+    consent_to_everything(agreed)
+    record = ConsentRecord.objects.get(case=agreed)
+    with pytest.raises(ServiceError, match="Choose what to withdraw"):
+        consent_withdraw(
+            actor=owner, record=record, scopes=[], asked_by="Jo", channel=WithdrawalChannel.PHONE
+        )
+    assert not record.withdrawals.exists()

@@ -80,7 +80,9 @@ class ConsentIn(Schema):
 
 class WithdrawIn(Schema):
     scopes: list[Scope] = Field(
-        default_factory=list, description="Scopes to withdraw; empty withdraws all that are active."
+        min_length=1,
+        description="The scopes to withdraw, named one by one (withdrawing filming deletes the "
+        "case's films).",
     )
     asked_by: Annotated[str, Field(min_length=1, max_length=200)]
     channel: WithdrawalChannel

@@ -342,7 +342,11 @@ def consent_withdraw(
                 "This record was replaced by a later one: withdraw from the current record."
             )
         active = active_scopes(latest)
-        chosen = _clean_scopes(scopes if scopes else active, field="scopes")
+        # None (from code) means every scope agreed now; from a person or a script the scopes
+        # are always named, and an empty list is a mistake, never "everything".
+        if scopes is not None and not scopes:
+            raise ServiceError("Choose what to withdraw.", field="scopes")
+        chosen = _clean_scopes(active if scopes is None else scopes, field="scopes")
         if not active:
             raise ServiceError("Nothing is left to withdraw from this record.")
         not_active = set(chosen) - active
