@@ -51,7 +51,8 @@ def test_record_list_and_withdraw(agreed: Case, owner: User, client_for: ClientF
     assert not MediaDeletion.objects.exists()  # only filming deletes the media
 
     # Nothing is withdrawn by leaving the scopes out, or by sending none: they are named.
-    for unnamed in ({}, {"scopes": []}):
+    unnamed_lists: list[dict[str, list[str]]] = [{}, {"scopes": []}]
+    for unnamed in unnamed_lists:
         refused = post(
             client,
             f"/api/consents/{body['id']}/withdraw",

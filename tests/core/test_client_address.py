@@ -17,10 +17,10 @@ def _fresh(settings: SettingsWrapper) -> None:
 
 
 def ip(remote: str, forwarded: str | None = None) -> str | None:
-    meta = {"REMOTE_ADDR": remote}
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
     if forwarded is not None:
-        meta["HTTP_X_FORWARDED_FOR"] = forwarded
-    return client_ip(RequestFactory().get("/", **meta))
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client_ip(request)
 
 
 def test_without_trusted_proxies_the_header_is_ignored(settings: SettingsWrapper) -> None:
