@@ -50,12 +50,27 @@ ALLOWED_HOSTS = env_list(
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigError("ATTUNE_ENV=production needs ALLOWED_HOSTS to be set.")
+if PRODUCTION:
+    # Settings that would quietly undo a promise to families stop start-up instead, by name.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ConfigError(
+            "SECRET_KEY is too weak for production: use at least 50 random characters."
+        )
+    if "*" in ALLOWED_HOSTS:
+        raise ConfigError("ALLOWED_HOSTS=* lets any host name reach Attune: name the hosts.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The master key wraps every case key (see docs/vault.md). In production it must come from the
 # environment; elsewhere a 0600 key file is created in the data dir on first run.
 ATTUNE_MASTER_KEY = env_str("ATTUNE_MASTER_KEY")
 ATTUNE_MASTER_KEY_FILE = DATA_DIR / "master.key"
+if ATTUNE_MASTER_KEY:
+    from attune.vault.master import MasterKeyError, parse_master_key
+
+    try:
+        parse_master_key(ATTUNE_MASTER_KEY)
+    except MasterKeyError as _exc:
+        raise ConfigError(f"ATTUNE_MASTER_KEY: {_exc}") from _exc
 if PRODUCTION and not ATTUNE_MASTER_KEY and not env_bool("ATTUNE_MASTER_KEY_FILE_OK", False):
     raise ConfigError(
         "ATTUNE_ENV=production needs ATTUNE_MASTER_KEY (or ATTUNE_MASTER_KEY_FILE_OK=1 to use "
@@ -205,6 +220,11 @@ MFA_FORMS = {"authenticate": "attune.accounts.second_factor.LimitedAuthenticateF
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Attune"
 ATTUNE_REQUIRE_MFA = env_bool("ATTUNE_REQUIRE_MFA", default=PRODUCTION)
+if PRODUCTION and not ATTUNE_REQUIRE_MFA:
+    raise ConfigError(
+        "ATTUNE_REQUIRE_MFA=0 is refused in production: staff open children's films, so every "
+        "one of them signs in with a second factor."
+    )
 # Django's admin (read only, behind Attune's sign-in): off in production unless asked for.
 ATTUNE_ADMIN = env_bool("ATTUNE_ADMIN", default=not PRODUCTION)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import os
 from functools import cache
@@ -15,26 +13,8 @@ from django.db import IntegrityError, transaction
 from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.vault import crypto
+from attune.vault.master import MasterKeyError, parse_master_key
 from attune.vault.models import CaseKey
-
-
-class MasterKeyError(RuntimeError):
-    pass
-
-
-def parse_master_key(raw: str) -> bytes:
-    """A 32-byte key as 64 hex characters or (URL-safe) base64."""
-    raw = raw.strip()
-    try:
-        key = bytes.fromhex(raw)
-    except ValueError:
-        try:
-            key = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
-        except (binascii.Error, ValueError) as exc:
-            raise MasterKeyError("The master key must be 64 hex characters or base64.") from exc
-    if len(key) != crypto.KEY_SIZE:
-        raise MasterKeyError(f"The master key must be {crypto.KEY_SIZE} bytes, not {len(key)}.")
-    return key
 
 
 def _load_or_create_key_file(path: Path) -> bytes:
