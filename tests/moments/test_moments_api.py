@@ -46,6 +46,19 @@ def test_a_still_is_one_frame(guider: Client, film: Film) -> None:
     assert (response.json()["start_frame"], response.json()["end_frame"]) == (42, 43)
 
 
+def test_huge_times_and_frames_are_refused_not_a_server_error(guider: Client, film: Film) -> None:
+    for body in (
+        {"kind": "clip", "start": 1e308, "end": 1e308},
+        {"kind": "still", "start": 1e308},
+        {"kind": "still", "start_frame": 10**30},
+        {"kind": "clip", "start_frame": 1, "end_frame": 2**63},
+    ):
+        response = post_json(guider, moments_url(film), body)
+
+        assert response.status_code == 422, (body, response.content)
+    assert not Moment.objects.exists()
+
+
 def test_bad_frames_are_refused_with_the_field(guider: Client, film: Film) -> None:
     cases = [
         ({"kind": "clip", "start_frame": 50, "end_frame": 50}, "end_frame"),

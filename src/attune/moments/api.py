@@ -86,8 +86,10 @@ class MomentOut(Schema):
 
 
 Text = Annotated[str, Field(max_length=services.TEXT_LIMIT)]
-Frame = Annotated[int, Field(ge=0)]
-Seconds = Annotated[float, Field(ge=0)]
+# No film is a day long: larger numbers are mistakes (or probes) and are refused plainly.
+MAX_SECONDS = 24 * 3600
+Frame = Annotated[int, Field(ge=0, le=MAX_SECONDS * 240)]
+Seconds = Annotated[float, Field(ge=0, le=MAX_SECONDS, allow_inf_nan=False)]
 
 
 class MomentIn(Schema):
