@@ -8,11 +8,12 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import warnings
 from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from attune.accounts.models import Service, User
 from attune.audit.actions import AuditAction
@@ -170,6 +171,10 @@ def _clean_signature_png(data: bytes) -> bytes:
     return out.getvalue()
 
 
+PAPER_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+MAX_PAPER_PIXELS = 60_000_000  # an A3 page at 600 dpi is about 70 MP; A4 at 300 dpi is 9 MP
+
+
 def _clean_paper(data: bytes, content_type: str) -> tuple[bytes, str]:
     if not data:
         raise ServiceError("Choose the scanned or photographed signed form.", field="paper")
@@ -177,20 +182,43 @@ def _clean_paper(data: bytes, content_type: str) -> tuple[bytes, str]:
         raise ServiceError("The signed form must be 20 MB or smaller.", field="paper")
     if data.startswith(b"%PDF-"):
         return data, "application/pdf"
+    refused = ServiceError(
+        "The signed form must be a PDF, or a photo or scan as JPEG or PNG.", field="paper"
+    )
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-            kind = image.format
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise ServiceError(
-            "The signed form must be a PDF, or a photo or scan as JPEG or PNG.", field="paper"
-        ) from exc
-    types = {"PNG": "image/png", "JPEG": "image/jpeg"}
-    if kind not in types:
-        raise ServiceError(
-            "The signed form must be a PDF, or a photo or scan as JPEG or PNG.", field="paper"
-        )
-    return data, types[kind]
+        with warnings.catch_warnings():
+            # A picture that claims to be enormous is refused before it is decoded.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                kind = image.format
+                if kind not in PAPER_TYPES:
+                    raise refused
+                if image.width * image.height > MAX_PAPER_PIXELS:
+                    raise ServiceError(
+                        "The scan is too large a picture: scan it at 300 dpi or less.",
+                        field="paper",
+                    )
+                image.load()
+                # Re-encoded from its pixels, turned the way the camera meant: nothing else of
+                # the file is kept (no EXIF, so no GPS position of the family's home).
+                upright = ImageOps.exif_transpose(image)
+                upright = upright.convert("RGB" if kind == "JPEG" else upright.mode)
+    except ServiceError:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        ValueError,
+    ) as exc:
+        raise refused from exc
+    out = io.BytesIO()
+    if kind == "JPEG":
+        upright.save(out, format="JPEG", quality=90)
+    else:
+        upright.save(out, format="PNG", optimize=True)
+    return out.getvalue(), PAPER_TYPES[kind]
 
 
 def consent_record(
