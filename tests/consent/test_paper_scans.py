@@ -63,7 +63,7 @@ def test_a_photographed_form_is_kept_without_its_exif(agreed: Case) -> None:
 
 
 def test_a_decompression_bomb_is_refused_with_a_reason(agreed: Case) -> None:
-    with pytest.raises(ServiceError, match="signed form|too large"):
+    with pytest.raises(ServiceError, match=r"signed form|too large"):
         sign(
             agreed,
             agreed.adults.get(),
