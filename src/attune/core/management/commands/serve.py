@@ -42,9 +42,10 @@ class Command(BaseCommand):
             "--log-level",
             "warning",
         ]
+        worker_command = [python, "-m", "attune.cli", "worker"]
         procs: list[subprocess.Popen[bytes]] = [subprocess.Popen(web)]
         if not options["no_worker"] and settings.TASKS_BACKEND != "immediate":
-            procs.append(subprocess.Popen([python, "-m", "attune.cli", "worker"]))
+            procs.append(subprocess.Popen(worker_command))
         self.stdout.write(
             self.style.SUCCESS(f"Attune is running on http://{options['host']}:{options['port']}/")
             + "  (Ctrl-C stops the web server and the worker)"
@@ -59,10 +60,27 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         try:
+            restarts: list[float] = []
             while not stopping:
-                if any(p.poll() is not None for p in procs):
-                    self.stderr.write("A process stopped unexpectedly; shutting down.")
+                if procs[0].poll() is not None:
+                    self.stderr.write("The web server stopped unexpectedly; shutting down.")
                     break
+                # A worker that dies (killed, out of memory) is started again: the web server
+                # keeps serving, and the new worker recovers the dead one's jobs. A worker that
+                # cannot stay up (five deaths in a minute) stops Attune with a message instead.
+                for index, proc in enumerate(procs[1:], start=1):
+                    if proc.poll() is None:
+                        continue
+                    now = time.monotonic()
+                    restarts = [t for t in restarts if now - t < 60] + [now]
+                    if len(restarts) > 5:
+                        self.stderr.write("The worker keeps stopping; shutting down.")
+                        stopping = True
+                        break
+                    self.stderr.write(
+                        f"The worker stopped (exit {proc.returncode}); starting it again."
+                    )
+                    procs[index] = subprocess.Popen(worker_command)
                 time.sleep(0.5)
         finally:
             for p in procs:
