@@ -19,7 +19,7 @@ from attune.accounts.models import User
 from attune.analysis.engine import AnalysisResult, analyse, reanalyse_with_labels
 from attune.analysis.models import AnalysisStatus, Decision, FilmAnalysis, Suggestion
 from attune.audit.actions import AuditAction
-from attune.audit.services import audit_record
+from attune.audit.services import audit_record, job_audit
 from attune.cases.models import Case
 from attune.cases.services import require_case_guider
 from attune.consent.selectors import MediaState, media_state
@@ -54,12 +54,6 @@ def analysis_enqueue(film_id: uuid.UUID | str) -> None:
     _enqueue_task(str(film.pk))
 
 
-def _audit(analysis: FilmAnalysis, action: str, details: dict[str, object]) -> None:
-    audit_record(
-        actor=None, action=action, case=analysis.film.case, obj=analysis.film, details=details
-    )
-
-
 def _enqueue_task(film_id: str) -> None:
     from attune.analysis.tasks import analyse_film
 
@@ -75,7 +69,7 @@ ANALYSIS_JOB = JobKind(
     failed=AnalysisStatus.FAILED,
     enqueue=_enqueue_task,
     case_path="film__case_id",
-    audit=_audit,
+    audit=job_audit(lambda analysis: analysis.film.case, lambda analysis: analysis.film),
     lost_reason=(
         "The analysis was interrupted {n} times (the server stopped part-way); the film itself "
         "is fine. Ask for it again from the film's page."

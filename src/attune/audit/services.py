@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
@@ -141,3 +141,21 @@ def audit_verify() -> tuple[int, list[ChainProblem]]:
         problems.append(ChainProblem(chain, 0, None, "belongs to a chain with no recorded head"))
         break
     return AuditEvent.objects.count(), problems
+
+
+def job_audit(
+    case_of: Callable[[Any], Case], obj_of: Callable[[Any], models.Model] | None = None
+) -> Callable[[Any, str, dict[str, Any]], None]:
+    """The audit hook of a kind of background job (``attune.core.jobs.JobKind.audit``): the
+    system records what happened to the job's row, on the row's case."""
+
+    def record(row: Any, action: str, details: dict[str, Any]) -> None:
+        audit_record(
+            actor=None,
+            action=action,
+            case=case_of(row),
+            obj=obj_of(row) if obj_of is not None else row,
+            details=details,
+        )
+
+    return record

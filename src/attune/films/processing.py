@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attune.audit.actions import AuditAction
-from attune.audit.services import audit_record
+from attune.audit.services import audit_record, job_audit
 from attune.core import hooks
 from attune.core.jobs import Job, JobKind, Superseded, job_running, jobs_recover_stale
 from attune.films import media
@@ -63,10 +63,6 @@ DESTROYED_REASON = "The case's films have been deleted."
 _OUTPUTS = [(output, ObjectKind(output.kind)) for output in media.OUTPUTS]
 
 
-def _audit(film: Film, action: str, details: dict[str, object]) -> None:
-    audit_record(actor=None, action=action, case=film.case, obj=film, details=details)
-
-
 def _forget_pending(film: Film) -> Callable[[], None]:
     """A lost attempt may have written some outputs: forget them now, delete them after commit."""
     pending = list(film.pending_objects)
@@ -83,7 +79,7 @@ FILM_JOB = JobKind(
     failed=FilmStatus.FAILED,
     enqueue=processing_enqueue,
     case_path="case_id",
-    audit=_audit,
+    audit=job_audit(lambda film: film.case),
     lost_reason=LOST_REASON,
     max_attempts=MAX_ATTEMPTS,
     select_related=("case",),

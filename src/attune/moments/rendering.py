@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attune.audit.actions import AuditAction
-from attune.audit.services import audit_record
+from attune.audit.services import audit_record, job_audit
 from attune.core.jobs import Job, JobKind, Superseded, job_running, jobs_recover_stale
 from attune.films.models import Film
 from attune.moments import export, selectors
@@ -38,12 +38,6 @@ def enqueue_render(render_id: uuid.UUID | str) -> None:
     render_moment.enqueue(str(render_id))
 
 
-def _audit(render: Render, action: str, details: dict[str, object]) -> None:
-    audit_record(
-        actor=None, action=action, case=render.moment.film.case, obj=render, details=details
-    )
-
-
 RENDER_JOB = JobKind(
     name="render",
     model=Render,
@@ -53,7 +47,7 @@ RENDER_JOB = JobKind(
     failed=RenderStatus.FAILED,
     enqueue=enqueue_render,
     case_path="moment__film__case_id",
-    audit=_audit,
+    audit=job_audit(lambda render: render.moment.film.case),
     lost_reason=(
         "Rendering was interrupted {n} times (the server stopped part-way). Ask for it again "
         "when the server is running normally."
