@@ -21,7 +21,8 @@ export function startComments(root, { api, seek, now, video, say, selected = () 
   const panel = root.querySelector("[data-comments]");
   if (!panel) return;
   const config = JSON.parse(document.getElementById("comments-config").textContent);
-  const duration = config.duration || video.duration || 1;
+  // Read when needed: before the film's metadata is in, the video does not know its length.
+  const duration = () => config.duration || video.duration || 1;
   const list = panel.querySelector("[data-comment-threads]");
   const form = panel.querySelector("[data-comment-form]");
   const body = panel.querySelector("[data-comment-body]");
@@ -52,7 +53,7 @@ export function startComments(root, { api, seek, now, video, say, selected = () 
       const marker = el("button", {
         type: "button",
         class: `comment-marker${thread.resolved ? " is-resolved" : ""}`,
-        style: `left: ${Math.min(100, (thread.at_seconds / duration) * 100)}%`,
+        style: `left: ${Math.min(100, (thread.at_seconds / duration()) * 100)}%`,
         title: `Comment at ${clockText(thread.at_seconds)}`,
         "aria-label": `Comment at ${clockText(thread.at_seconds)}${thread.resolved ? " (resolved)" : ""}`,
         "data-comment-marker": String(thread.id),
@@ -144,12 +145,8 @@ export function startComments(root, { api, seek, now, video, say, selected = () 
     if (wanted) list.querySelector(`[data-thread="${wanted.id}"]`)?.scrollIntoView({ block: "nearest" });
   }
   load();
+  // Markers sit by the film's length: place them again once the video knows it.
+  if (!config.duration) video.addEventListener("loadedmetadata", render);
 
-  // `?t=SECONDS`: start at that time once the first frame is in.
-  const t = Number.parseFloat(params.get("t") || "");
-  if (Number.isFinite(t) && t >= 0) {
-    const go = () => seek(Math.min(t, duration));
-    if (video.readyState >= 2) go();
-    else video.addEventListener("loadeddata", go, { once: true });
-  }
+  // `?t=SECONDS` (a comment's link) is honoured by the editor as it starts (editor.js).
 }

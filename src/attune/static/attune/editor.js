@@ -90,8 +90,12 @@ function start(root) {
   else video.addEventListener("loadedmetadata", loadStrip, { once: true });
 
   function ready() {
-    // Park on the middle of the first frame, so every step from here is exactly one frame.
-    if (video.currentTime === 0) player.seekFrame(0);
+    // Park on the middle of the first frame, so every step from here is exactly one frame; or,
+    // for a link to a time (`?t=SECONDS`, as a supervision comment's), on that time. One seek
+    // only, so nothing can race it.
+    const startAt = Number.parseFloat(new URLSearchParams(window.location.search).get("t") || "");
+    if (Number.isFinite(startAt) && startAt > 0) player.seekSeconds(Math.min(startAt, clock.seconds(clock.frames)));
+    else if (video.currentTime === 0) player.seekFrame(0);
     root.dataset.ready = "true";
     // When the first picture was actually on screen (read by the benchmark).
     const shown = () => {
