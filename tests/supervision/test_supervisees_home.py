@@ -47,3 +47,30 @@ def test_a_supervisor_of_another_trainee_sees_nothing_of_this_one(
         page = client_for(person).get("/supervision/").content.decode()
         assert owner.full_name not in page
         assert consented_film.case.reference not in page
+
+
+def test_supervisees_list_review_films_and_recent_reviews(
+    consented_film: Film, owner: User, supervisor: User, outsider: User, client_for: ClientFor
+) -> None:
+    from attune.films.models import FilmPurpose
+    from attune.reviews.models import Review
+    from tests.factories import make_ready_film
+
+    case = consented_film.case
+    review_film = make_ready_film(case, purpose=FilmPurpose.REVIEW)
+    Review.objects.create(cycle=consented_film.cycle, held_on=consented_film.created_at.date())
+    services.comment_add(
+        actor=supervisor, film=review_film, at_seconds=2, body="You waited: attuned guidance."
+    )
+    page = client_for(supervisor).get("/supervision/").content.decode()
+    assert "cycle 1 review film" in page
+    assert f"/moments/films/{review_film.pk}/" in page
+    assert "Recent shared reviews" in page
+    assert f"/cases/{case.reference}/cycles/1/" in page
+    # The review film is for supervision: it opens read-only for the supervisor, with the
+    # guidance reading of the principles, and never for someone outside the service.
+    editor = client_for(supervisor).get(f"/moments/films/{review_film.pk}/")
+    assert editor.status_code == 200
+    assert "Micro-analysis of the shared review" in editor.content.decode()
+    assert client_for(outsider).get(f"/moments/films/{review_film.pk}/").status_code == 404
+    assert case.reference not in client_for(outsider).get("/supervision/").content.decode()

@@ -36,9 +36,16 @@ FAILED_REASON = "The analysis stopped unexpectedly; the film itself is fine. Try
 # --- queueing and running ---------------------------------------------------------------------
 
 
+REVIEW_FILM_NOT_ANALYSED = (
+    "The moment finder looks for moments between adult and child, so it does not look through "
+    "a film of the shared review: mark its moments of attuned guidance in the editor."
+)
+
+
 def analysis_enqueue(film_id: uuid.UUID | str) -> None:
-    """Queue the analysis of a ready film (called on commit once the film is READY)."""
-    film = Film.objects.filter(pk=film_id, status=FilmStatus.READY).first()
+    """Queue the analysis of a ready film (called on commit once the film is READY). The finder
+    looks for moments between adult and child, so a film of the shared review is left alone."""
+    film = Film.objects.of_family().filter(pk=film_id, status=FilmStatus.READY).first()
     if film is None:
         return
     FilmAnalysis.objects.update_or_create(
@@ -374,6 +381,8 @@ def analysis_retry(*, actor: User, film: Film) -> None:
     _require_guider(actor, film)
     if film.status != FilmStatus.READY:
         raise ServiceError("Only a ready film can be analysed.")
+    if film.is_review_film:
+        raise ServiceError(REVIEW_FILM_NOT_ANALYSED)
     if media_state(film.case) != MediaState.AVAILABLE:
         raise ServiceError("This film's media is deleted or being deleted.")
     busy = (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING)

@@ -49,6 +49,7 @@ class AuditAction(StrEnum):
     FILM_UPLOADED = "film.uploaded"
     FILM_UPLOAD_EXPIRED = "film.upload_expired"
     FILM_UPLOAD_STARTED = "film.upload_started"
+    FILM_REVIEW_FILMS_DELETED = "film.review_films_deleted"
     FILM_VIEWED = "film.viewed"
     HELPING_QUESTION_ADDED = "helping_question.added"
     HELPING_QUESTION_REMOVED = "helping_question.removed"

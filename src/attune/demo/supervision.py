@@ -13,7 +13,7 @@ from django.utils import timezone
 from attune.accounts.models import Service, SupervisionLink, User
 from attune.cases import services as cases
 from attune.cases.models import AdultKind, Case, CaseState, Setting
-from attune.films.models import Film, FilmStatus
+from attune.films.models import Film, FilmPurpose, FilmStatus
 from attune.supervision import services
 from attune.supervision.models import Mode, RecordKind, SupervisionSession
 
@@ -214,5 +214,21 @@ def seed_supervision_film() -> Film | None:
     )
     services.comment_add(
         actor=supervisor, film=film, at_seconds=14.0, body="Notice the turn-taking from here."
+    )
+    with tempfile.TemporaryDirectory(prefix="attune-demo-") as tmp:
+        path = Path(tmp) / "shared-review.mp4"
+        testmedia.make_film(path, seconds=12, width=640, height=360, speech_like_audio=True)
+        review_film = film_import(
+            actor=trainee,
+            case=case,
+            cycle=case.cycles.get(number=1),
+            path=path,
+            purpose=FilmPurpose.REVIEW,
+        )
+    services.comment_add(
+        actor=supervisor,
+        film=review_film,
+        at_seconds=5.0,
+        body="You paused the clip and waited for Jo to speak first: that is attuned guidance.",
     )
     return film

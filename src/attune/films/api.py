@@ -14,7 +14,7 @@ from ninja.responses import Status
 from attune.accounts.requests import signed_in_user
 from attune.cases.selectors import case_for_user, cycle_for_case
 from attune.films import selectors, services
-from attune.films.models import Film, FilmStatus
+from attune.films.models import Film, FilmPurpose, FilmStatus
 
 router = Router(tags=["films"])
 
@@ -22,6 +22,7 @@ router = Router(tags=["films"])
 class UploadStart(Schema):
     filename: Annotated[str, Field(max_length=255)] = ""
     size: int  # checked by the service, which explains an empty file plainly
+    purpose: FilmPurpose = FilmPurpose.FAMILY
 
 
 class UploadState(Schema):
@@ -43,6 +44,7 @@ class FilmOut(Schema):
     id: uuid.UUID
     case: str = Field(..., alias="case.reference")
     cycle: int = Field(..., alias="cycle.number")
+    purpose: FilmPurpose
     status: FilmStatus
     stage: str
     progress: float
@@ -72,6 +74,7 @@ def start_upload(
         cycle=cycle,
         filename=payload.filename,
         size=payload.size,
+        purpose=payload.purpose,
     )
     return Status(201, film)
 

@@ -17,6 +17,22 @@ class FilmStatus(models.TextChoices):
     EXPIRED = "expired", "Upload not finished"
 
 
+class FilmPurpose(models.TextChoices):
+    """A film of the adult and child, shown back to the family, or a film of the shared review
+    itself, kept for the guider's own supervision and never shown on the family's side."""
+
+    FAMILY = "family", "Film of adult and child"
+    REVIEW = "review", "Film of the shared review"
+
+
+class FilmQuerySet(models.QuerySet["Film"]):
+    def of_family(self) -> FilmQuerySet:
+        return self.filter(purpose=FilmPurpose.FAMILY)
+
+    def of_review(self) -> FilmQuerySet:
+        return self.filter(purpose=FilmPurpose.REVIEW)
+
+
 STAGE_LABELS = {
     "waiting": "Waiting to start",
     "waiting (restarted)": "Waiting to start again (the server was interrupted)",
@@ -39,6 +55,9 @@ class Film(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     original_filename = models.CharField(max_length=255, blank=True)
+    purpose = models.CharField(
+        max_length=8, choices=FilmPurpose.choices, default=FilmPurpose.FAMILY, db_index=True
+    )
     status = models.CharField(
         max_length=16, choices=FilmStatus.choices, default=FilmStatus.UPLOADING
     )
@@ -88,11 +107,17 @@ class Film(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     ready_at = models.DateTimeField(null=True, blank=True)
 
+    objects = FilmQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"film {self.id}"
+
+    @property
+    def is_review_film(self) -> bool:
+        return self.purpose == FilmPurpose.REVIEW
 
     @property
     def stage_label(self) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from attune.accounts.models import User
 from attune.cases.models import Case, Cycle
 from attune.cases.selectors import Access, access_for, cases_for_user
-from attune.films.models import Film, FilmStatus
+from attune.films.models import Film, FilmPurpose, FilmStatus
 
 MEDIA_ACCESS = {Access.GUIDER, Access.SUPERVISOR}
 
@@ -46,25 +46,41 @@ def may_see_media(access: Access | None, case: Case | None = None) -> bool:
 
 
 def films_for_cycle(cycle: Cycle) -> list[Film]:
-    return list(cycle.films.exclude(status=FilmStatus.EXPIRED).order_by("-created_at"))
+    """The cycle's films of adult and child: the ones its edit, review and letter are made from."""
+    return list(cycle.films.of_family().exclude(status=FilmStatus.EXPIRED).order_by("-created_at"))
 
 
-def open_upload_for_cycle(cycle: Cycle, user: User) -> Film | None:
+def review_films_for_cycle(cycle: Cycle) -> list[Film]:
+    """Films of the cycle's shared review, kept for the guider's supervision only."""
+    return list(cycle.films.of_review().exclude(status=FilmStatus.EXPIRED).order_by("-created_at"))
+
+
+def open_upload_for_cycle(
+    cycle: Cycle, user: User, purpose: str = FilmPurpose.FAMILY
+) -> Film | None:
     """The user's unfinished upload that can still be resumed (not past its deadline)."""
     return cycle.films.filter(
-        status=FilmStatus.UPLOADING, uploaded_by=user, upload_expires_at__gt=timezone.now()
+        purpose=purpose,
+        status=FilmStatus.UPLOADING,
+        uploaded_by=user,
+        upload_expires_at__gt=timezone.now(),
     ).first()
 
 
 def film_panel(user: User, case: Case, cycle: Cycle, access: Access) -> dict[str, object]:
     """What the cycle page shows about its films and the uploader."""
     from attune.consent.selectors import MediaState, media_state
-    from attune.films.services import filming_blockers
+    from attune.films.services import filming_blockers, review_filming_blockers
 
     blockers = filming_blockers(case)
+    review_blockers = review_filming_blockers(case)
     state = media_state(case)
     return {
         "films": films_for_cycle(cycle),
+        "review_films": review_films_for_cycle(cycle),
+        "may_film_review": not review_blockers,
+        "review_film_blockers": review_blockers,
+        "open_review_upload": open_upload_for_cycle(cycle, user, FilmPurpose.REVIEW),
         "may_see_media": may_see_media(access, case) and state == MediaState.AVAILABLE,
         "media_state": state,
         "may_film": not blockers,

@@ -18,7 +18,7 @@ from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.cases.models import Case, CaseState, Cycle
 from attune.core.errors import PermissionDenied, ServiceError
-from attune.films.models import Film, FilmStatus, UploadPart
+from attune.films.models import Film, FilmPurpose, FilmStatus, UploadPart
 from attune.vault.models import ObjectKind
 from attune.vault.services import MediaGone, object_delete, object_store
 
@@ -50,19 +50,53 @@ def case_may_film(case: Case) -> bool:
     return not filming_blockers(case)
 
 
-def _filming_refusal(case: Case) -> str:
-    return " ".join(filming_blockers(case))
+def review_filming_blockers(case: Case) -> list[str]:
+    """Why the shared review cannot be filmed for supervision now. A film of the review shows
+    the adult as well as the guider, so it needs what any film needs, and supervision consent
+    from every adult on the case, since its only use is the guider's own supervision."""
+    from attune.consent.models import Scope
+    from attune.consent.selectors import adults_without
+
+    blockers = filming_blockers(case)
+    missing = adults_without(case, Scope.SUPERVISION)
+    if missing:
+        names = ", ".join(adult.name for adult in missing)
+        blockers.append(
+            "A film of the shared review is only for supervision, and needs every adult's "
+            f"consent to use in supervision ({names} has not given it)."
+            if len(missing) == 1
+            else "A film of the shared review is only for supervision, and needs every "
+            f"adult's consent to use in supervision ({names} have not given it)."
+        )
+    return blockers
 
 
-def _require_filming(actor: User, case: Case) -> None:
+def _upload_blockers(case: Case, purpose: str) -> list[str]:
+    return (
+        review_filming_blockers(case) if purpose == FilmPurpose.REVIEW else filming_blockers(case)
+    )
+
+
+def _require_filming(actor: User, case: Case, purpose: str) -> None:
     if case.guider_id != actor.pk:
         raise PermissionDenied("Only the case's guider can add films.")
-    if not case_may_film(case):
-        raise ServiceError(_filming_refusal(case))
+    if purpose not in FilmPurpose.values:
+        raise ServiceError("A film is either of adult and child or of the shared review.")
+    blockers = _upload_blockers(case, purpose)
+    if blockers:
+        raise ServiceError(" ".join(blockers))
 
 
-def film_upload_start(*, actor: User, case: Case, cycle: Cycle, filename: str, size: int) -> Film:
-    _require_filming(actor, case)
+def film_upload_start(
+    *,
+    actor: User,
+    case: Case,
+    cycle: Cycle,
+    filename: str,
+    size: int,
+    purpose: str = FilmPurpose.FAMILY,
+) -> Film:
+    _require_filming(actor, case, purpose)
     if cycle.case_id != case.pk:
         raise ServiceError("That cycle belongs to another case.", field="cycle")
     if size <= 0:
@@ -79,6 +113,7 @@ def film_upload_start(*, actor: User, case: Case, cycle: Cycle, filename: str, s
             cycle=cycle,
             uploaded_by=actor,
             original_filename=os.path.basename(filename)[:255],
+            purpose=purpose,
             upload_size=size,
             upload_chunk_size=settings.ATTUNE_UPLOAD_CHUNK_BYTES,
             upload_expires_at=timezone.now() + timedelta(hours=settings.ATTUNE_UPLOAD_EXPIRY_HOURS),
@@ -88,7 +123,7 @@ def film_upload_start(*, actor: User, case: Case, cycle: Cycle, filename: str, s
             action=AuditAction.FILM_UPLOAD_STARTED,
             case=case,
             obj=film,
-            details={"bytes": size},
+            details={"bytes": size, "purpose": purpose},
         )
     return film
 
@@ -109,8 +144,9 @@ def film_upload_chunk(*, actor: User, film: Film, index: int, data: bytes) -> Fi
         expected = film.next_chunk_index
         if film.status != FilmStatus.UPLOADING or index < expected:
             return film  # a resend of a chunk already stored: nothing changes
-        if not case_may_film(film.case):
-            raise ServiceError(_filming_refusal(film.case))
+        blockers = _upload_blockers(film.case, film.purpose)
+        if blockers:
+            raise ServiceError(" ".join(blockers))
         if index > expected:
             raise ServiceError(
                 f"Chunk {index} arrived before chunk {expected}: send chunk {expected} next.",
@@ -163,10 +199,13 @@ def film_import(
     cycle: Cycle,
     path: Path,
     on_progress: Callable[[int, int], None] | None = None,
+    purpose: str = FilmPurpose.FAMILY,
 ) -> Film:
     """The command line's way in: the same checks, encryption and audit as a browser upload."""
     size = path.stat().st_size
-    film = film_upload_start(actor=actor, case=case, cycle=cycle, filename=path.name, size=size)
+    film = film_upload_start(
+        actor=actor, case=case, cycle=cycle, filename=path.name, size=size, purpose=purpose
+    )
     with open(path, "rb") as fh:
         index = 0
         while data := fh.read(film.upload_chunk_size):

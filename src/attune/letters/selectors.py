@@ -9,6 +9,7 @@ from attune.cases.models import Case, CaseState
 from attune.cases.selectors import Access
 from attune.consent.models import Scope
 from attune.consent.selectors import MediaState, adults_without, media_state
+from attune.films.models import FilmPurpose
 from attune.letters.drafting import DEFAULT_TEMPLATE
 from attune.letters.models import Letter, LetterTemplate
 from attune.moments.models import Moment, MomentKind, RenderStatus
@@ -66,7 +67,12 @@ def _caption(moment: Moment) -> str:
 def stills_for_case(case: Case) -> list[Still]:
     """The stills chosen for the reviews that have a picture ready, in cycle and edit order."""
     moments = (
-        Moment.objects.filter(film__case=case, kind=MomentKind.STILL, edit_position__isnull=False)
+        Moment.objects.filter(
+            film__case=case,
+            film__purpose=FilmPurpose.FAMILY,
+            kind=MomentKind.STILL,
+            edit_position__isnull=False,
+        )
         .select_related("film__cycle")
         .prefetch_related("principles", "renders")
         .order_by("film__cycle__number", "edit_position")

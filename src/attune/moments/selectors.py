@@ -18,7 +18,7 @@ from django.http import Http404
 from attune.accounts.models import Service, User
 from attune.cases.models import Case, CaseState, Cycle
 from attune.cases.selectors import Access, access_for, cases_for_user
-from attune.films.models import Film, FilmStatus
+from attune.films.models import Film, FilmPurpose, FilmStatus
 from attune.films.selectors import may_see_media
 from attune.moments import timecode
 from attune.moments.catalogue import KEYED_PRINCIPLES
@@ -204,7 +204,7 @@ def edit_for_cycle(cycle: Cycle) -> EditSummary:
     """
     moments = list(
         moments_queryset()
-        .filter(film__cycle=cycle, edit_position__isnull=False)
+        .filter(film__cycle=cycle, film__purpose=FilmPurpose.FAMILY, edit_position__isnull=False)
         .exclude(film__status=FilmStatus.EXPIRED)
         .order_by("edit_position", "start_frame")
     )

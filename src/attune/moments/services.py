@@ -24,7 +24,7 @@ from attune.cases.models import Case, CaseState, Cycle
 from attune.cases.services import require_case_guider
 from attune.consent.selectors import consent_allows_training
 from attune.core.errors import PermissionDenied, ServiceError
-from attune.films.models import Film, FilmStatus
+from attune.films.models import Film, FilmPurpose, FilmStatus
 from attune.moments import rendering, selectors, timecode
 from attune.moments.catalogue import SEED, catalogue_ensure, principle_add, principle_update
 from attune.moments.models import (
@@ -356,9 +356,19 @@ def edit_set(
     if len(ids) > MAX_EDIT_LENGTH:
         raise ServiceError(f"An edit has at most {MAX_EDIT_LENGTH} moments.", field="moment_ids")
     with transaction.atomic():
-        in_cycle = Moment.objects.select_for_update().filter(film__cycle=cycle)
+        # The edit is made from the films of adult and child: a film of the shared review is
+        # for supervision and never shown to the family.
+        in_cycle = Moment.objects.select_for_update().filter(
+            film__cycle=cycle, film__purpose=FilmPurpose.FAMILY
+        )
         found = set(in_cycle.filter(pk__in=ids).values_list("pk", flat=True))
         if found != set(ids):
+            if Moment.objects.filter(pk__in=set(ids) - found, film__cycle=cycle).exists():
+                raise ServiceError(
+                    "Moments of a film of the shared review are for supervision, never for "
+                    "the family's edit.",
+                    field="moment_ids",
+                )
             raise ServiceError("Some of those moments are not in this cycle.", field="moment_ids")
         in_cycle.exclude(pk__in=ids).update(edit_position=None)
         for position, moment_id in enumerate(ids):

@@ -48,6 +48,7 @@ def _editor_data(request: HttpRequest, film: Film, user: User) -> dict[str, Any]
     return {
         "film": {
             "id": str(film.pk),
+            "purpose": film.purpose,
             "duration": film.duration,
             "fps": film.fps,
             "rate": [rate.numerator, rate.denominator],

@@ -25,6 +25,8 @@ def lock_media_when_filming_is_withdrawn(
 ) -> None:
     if Scope.FILMING in scopes:
         services.media_lock_for_withdrawal(actor=actor, case=case, withdrawal=withdrawal)
+    if Scope.SUPERVISION in scopes:
+        services.review_films_delete(actor=actor, case=case, withdrawal=withdrawal)
 
 
 @receiver(hooks.case_state_changed, dispatch_uid="retention-case-state-changed")

@@ -27,8 +27,11 @@ from attune.consent.models import (
     MediaDeletion,
 )
 from attune.consent.selectors import MediaState, media_state
-from attune.vault.models import DeletionReceipt
-from attune.vault.services import case_media_destroy
+from attune.films.media import OUTPUTS
+from attune.films.models import Film
+from attune.moments.models import Render
+from attune.vault.models import DeletionReceipt, VaultObject
+from attune.vault.services import case_media_destroy, object_delete
 
 logger = logging.getLogger(__name__)
 
@@ -214,3 +217,41 @@ def retention_after_transition(*, actor: User, case: Case, from_state: str) -> N
         )
         if days == 0:
             transaction.on_commit(partial(_enqueue_deletion, deletion.pk))
+
+
+def review_films_delete(*, actor: User, case: Case, withdrawal: ConsentWithdrawal) -> int:
+    """A film of the shared review is kept only for the guider's supervision: when an adult
+    withdraws supervision consent, every review film on the case goes at once, with its
+    moments, clips, stills and comments, and one audit event counts what went."""
+    with transaction.atomic():
+        films = list(Film.objects.of_review().select_for_update().filter(case=case))
+        if not films:
+            return 0
+        ids: set[object] = set()
+        for film in films:
+            ids.add(film.original_id)
+            ids.update(getattr(film, f"{output.field}_id") for output in OUTPUTS)
+            ids.update(film.parts.values_list("object_id", flat=True))
+        for render in Render.objects.filter(moment__film__in=films):
+            ids.update((render.video_id, render.png_id, render.jpeg_id))
+        objects = list(VaultObject.objects.filter(pk__in=[i for i in ids if i is not None]))
+        moments = sum(film.moments.count() for film in films)
+        film_ids = [str(film.pk) for film in films]
+        for obj in objects:
+            object_delete(obj)
+        for film in films:
+            film.delete()
+        audit_record(
+            actor=actor,
+            action=AuditAction.FILM_REVIEW_FILMS_DELETED,
+            case=case,
+            obj=withdrawal,
+            details={
+                "films": film_ids,
+                "moments": moments,
+                "objects": len(objects),
+                "bytes": sum(o.ciphertext_size for o in objects),
+                "reason": "supervision consent withdrawn",
+            },
+        )
+    return len(films)

@@ -156,7 +156,7 @@ def review_record(
         if review.is_complete:
             cycle.reviewed_on = held_on
             if cycle.filmed_on is None:
-                first = cycle.films.order_by("created_at").first()
+                first = cycle.films.of_family().order_by("created_at").first()
                 cycle.filmed_on = timezone.localdate(first.created_at) if first else held_on
             cycle.save()
             if next_cycle is not None and next_film_date is not None:

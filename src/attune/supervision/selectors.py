@@ -21,8 +21,9 @@ from attune.accounts.models import Service, SupervisionLink, User
 from attune.accounts.selectors import supervisee_ids
 from attune.cases.models import Case, CaseState, Cycle
 from attune.cases.selectors import Access, access_for
-from attune.films.models import Film
+from attune.films.models import Film, FilmPurpose
 from attune.films.selectors import may_see_media
+from attune.reviews.models import Review
 from attune.supervision.accreditation import (
     CompletedCycle,
     Progress,
@@ -125,6 +126,7 @@ def completed_cycles(trainee: User) -> list[CompletedCycle]:
             reviewed_on__isnull=False,
             not_needed=False,
             films__ready_at__isnull=False,
+            films__purpose=FilmPurpose.FAMILY,
         )
         .distinct()
         .values_list("case_id", "reviewed_on")
@@ -257,6 +259,7 @@ class CaseRow:
     case: Case
     media_visible: bool  # every adult filmed consents to supervision use
     films: Sequence[Film]
+    review_films: Sequence[Film] = ()
 
 
 @dataclass
@@ -264,6 +267,7 @@ class SuperviseeView:
     trainee: User
     cases: list[CaseRow]
     recent_edits: list[tuple[object, str, Case]]
+    recent_reviews: list[Review]
     waiting: list[Comment]
     last_supervised: date | None
     overdue: bool
@@ -297,7 +301,14 @@ def supervisee_view(supervisor: User, trainee: User) -> SuperviseeView:
             if visible
             else []
         )
-        rows.append(CaseRow(case=case, media_visible=visible, films=films))
+        rows.append(
+            CaseRow(
+                case=case,
+                media_visible=visible,
+                films=[f for f in films if not f.is_review_film],
+                review_films=[f for f in films if f.is_review_film],
+            )
+        )
         if visible:
             visible_ids.append(case.pk)
     events = (
@@ -313,10 +324,16 @@ def supervisee_view(supervisor: User, trainee: User) -> SuperviseeView:
         for t in waiting_threads(guider=trainee, for_user=supervisor)
         if t.film.case_id in visible_ids
     ]
+    reviews = list(
+        Review.objects.filter(cycle__case_id__in=visible_ids, held_on__isnull=False)
+        .select_related("cycle", "cycle__case")
+        .order_by("-held_on", "-updated_at")[:5]
+    )
     return SuperviseeView(
         trainee=trainee,
         cases=rows,
         recent_edits=edits,  # type: ignore[arg-type]
+        recent_reviews=reviews,
         waiting=waiting,
         last_supervised=last_supervised(trainee),
         overdue=supervision_overdue(trainee),

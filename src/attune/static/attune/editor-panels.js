@@ -76,7 +76,7 @@ export function renderPanel(container, moment, ctx, { keepFields = false } = {})
 
 function tagsSection(moment, ctx) {
   const section = h("div", { class: "mp-tags" });
-  const chips = h("div", { class: "chips", role: "group", "aria-label": "Principles" });
+  const chips = h("div", { class: "chips", role: "group", "aria-label": ctx.principlesLabel });
   for (const principle of ctx.principles.values()) {
     const on = moment.principles.includes(principle.id);
     if (!principle.active && !on) continue;
@@ -97,7 +97,7 @@ function tagsSection(moment, ctx) {
       ),
     );
   }
-  section.append(h("p", { class: "mp-label", text: "Principles" }), chips);
+  section.append(h("p", { class: "mp-label", text: ctx.principlesLabel }), chips);
   for (const principle of ctx.principles.values()) {
     if (!moment.principles.includes(principle.id)) continue;
     const shown = principle.behaviours.filter((b) => b.active || moment.behaviours.includes(b.id));
@@ -181,7 +181,7 @@ function textsSection(moment, ctx) {
 function actionsSection(moment, ctx) {
   const inEdit = ctx.state.edit.includes(moment.id);
   const section = h("div", { class: "mp-actions" });
-  if (ctx.canEdit) {
+  if (ctx.canEdit && ctx.forEdit) {
     section.append(
       h("button", {
         type: "button",
@@ -267,7 +267,7 @@ export function renderList(list, ctx) {
         h("span", { class: `dot dot-${moment.kind}`, style: { "--dot": colour }, "aria-hidden": "true" }),
         h("span", { class: "moment-text" }, h("span", { text: `${i + 1}. ${describe(moment, ctx.clock)}` }), names.length ? h("span", { class: "small muted", text: names.join(", ") }) : null),
       ),
-      ctx.canEdit
+      ctx.canEdit && ctx.forEdit
         ? h(
             "label",
             { class: "in-edit small", title: "In the edit" },

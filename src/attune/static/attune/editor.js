@@ -44,6 +44,10 @@ function start(root) {
     clock,
     video,
     canEdit,
+    // A film of the shared review is for supervision: its moments are tagged with the same
+    // principles, read as principles of attuned guidance, and never go into the family's edit.
+    forEdit: data.film.purpose !== "review",
+    principlesLabel: data.film.purpose === "review" ? "Principles of attuned guidance" : "Principles",
     api: makeApi(root),
     $: (selector) => root.querySelector(selector),
     principles: new Map(data.catalogue.map((p, i) => [p.id, { ...p, colour: PALETTE[i % PALETTE.length] }])),

@@ -102,7 +102,9 @@ class Uploader {
         state = await api(this.root.dataset.startUrl, {
           method: "POST",
           headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ filename: file.name, size: file.size }),
+          body: JSON.stringify({
+            filename: file.name, size: file.size, purpose: this.root.dataset.purpose || "family",
+          }),
         });
       } catch (error) {
         this.showError(error.message);
