@@ -64,6 +64,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # environment; elsewhere a 0600 key file is created in the data dir on first run.
 ATTUNE_MASTER_KEY = env_str("ATTUNE_MASTER_KEY")
 ATTUNE_MASTER_KEY_FILE = DATA_DIR / "master.key"
+# A signed checkpoint of every audit chain head, outside the database (empty: in the data dir).
+ATTUNE_AUDIT_CHECKPOINT_FILE = env_str("ATTUNE_AUDIT_CHECKPOINT_FILE")
 if ATTUNE_MASTER_KEY:
     from attune.vault.master import MasterKeyError, parse_master_key
 

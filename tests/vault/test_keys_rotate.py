@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from attune.accounts.models import User
 from attune.audit.models import AuditEvent
 from attune.cases.models import Case
 from attune.vault import crypto
@@ -19,6 +20,7 @@ from attune.vault.keys import MasterKeyError, fingerprint, master_key, rotate_ma
 from attune.vault.models import CaseKey, ObjectKind, VaultObject
 from attune.vault.services import object_read_all, object_store
 from attune.vault.storage import open_ciphertext, vault_storage
+from tests.factories import make_ready_case
 
 DATA = b"a film, or near enough " * 5000
 
@@ -38,9 +40,11 @@ def stored_bytes(obj: VaultObject) -> bytes:
         return fh.read()
 
 
-def test_the_key_file_is_created_on_first_use_owner_only(key_file: Path, case: Case) -> None:
+def test_the_key_file_is_created_on_first_use_owner_only(key_file: Path, owner: User) -> None:
     assert not key_file.exists()
 
+    # The first audit event (making the case) already needs the key: it keys the audit chain.
+    case = make_ready_case(owner)
     obj = object_store(case=case, kind=ObjectKind.POSTER, src=io.BytesIO(DATA))
 
     assert key_file.exists()
@@ -103,11 +107,18 @@ def test_rotate_to_a_given_key(key_file: Path, case: Case) -> None:
         call_command("keys", "rotate", "--new-key", "not-a-key")
 
 
-def test_rotate_with_the_key_in_the_environment(
-    settings: SettingsWrapper, case: Case, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture
+def key_in_environment(settings: SettingsWrapper) -> None:
     settings.ATTUNE_MASTER_KEY = crypto.new_key().hex()
     master_key.cache_clear()
+
+
+def test_rotate_with_the_key_in_the_environment(
+    key_in_environment: None,
+    settings: SettingsWrapper,
+    case: Case,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     obj = object_store(case=case, kind=ObjectKind.POSTER, src=io.BytesIO(DATA))
 
     call_command("keys", "rotate")

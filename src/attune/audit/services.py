@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from attune.audit.actions import AuditAction
+from attune.audit.keying import audit_key, derived_key
 from attune.audit.models import AuditChain, AuditEvent
 from attune.core.middleware import current_ip
 
@@ -27,8 +29,8 @@ def _chain_key(service_id: int | None) -> str:
     return f"service:{service_id}" if service_id else PLATFORM_CHAIN
 
 
-def event_digest(event: AuditEvent) -> str:
-    """The hash of one event: its own fields and the previous event's hash."""
+def event_body(event: AuditEvent) -> bytes:
+    """The canonical bytes of one event: its own fields and the previous event's hash."""
     body = {
         "chain": event.chain,
         "seq": event.seq,
@@ -44,8 +46,26 @@ def event_digest(event: AuditEvent) -> str:
         "details": event.details,
         "prev": event.prev_hash,
     }
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def legacy_event_digest(event: AuditEvent) -> str:
+    """The plain SHA-256 digest events had before the chain was keyed (used once, to re-sign)."""
+    return hashlib.sha256(event_body(event)).hexdigest()
+
+
+def digest_key(key: bytes | None = None) -> bytes:
+    """The key event digests are made with, from the audit secret."""
+    return derived_key(key if key is not None else audit_key(), "event")
+
+
+def event_digest(event: AuditEvent, *, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of the event under the audit key (``key``: an already derived digest key).
+    Without the key nobody can make a digest that verifies, so a rewritten row cannot be hidden
+    by re-hashing the chain."""
+    return hmac.new(
+        key if key is not None else digest_key(), event_body(event), "sha256"
+    ).hexdigest()
 
 
 def audit_record(
@@ -104,7 +124,7 @@ class ChainProblem:
         return f"{self.chain}: {where}: {self.problem}"
 
 
-def _verify_chain(head: AuditChain) -> Iterator[ChainProblem]:
+def _verify_chain(head: AuditChain, key: bytes) -> Iterator[ChainProblem]:
     prev_hash = "0" * 64
     expected_seq = 1
     for event in AuditEvent.objects.filter(chain=head.key).order_by("seq").iterator():
@@ -116,7 +136,7 @@ def _verify_chain(head: AuditChain) -> Iterator[ChainProblem]:
         if event.prev_hash != prev_hash:
             yield ChainProblem(head.key, event.seq, event.pk, "does not link to the event before")
             return
-        if event_digest(event) != event.hash:
+        if not hmac.compare_digest(event_digest(event, key=key), event.hash):
             yield ChainProblem(head.key, event.seq, event.pk, "was altered after it was written")
             return
         prev_hash = event.hash
@@ -133,8 +153,9 @@ def _verify_chain(head: AuditChain) -> Iterator[ChainProblem]:
 def audit_verify() -> tuple[int, list[ChainProblem]]:
     """Check every chain. Returns (events checked, first problem of each broken chain)."""
     problems: list[ChainProblem] = []
+    key = digest_key()
     for head in AuditChain.objects.order_by("key"):
-        problems.extend(_verify_chain(head))
+        problems.extend(_verify_chain(head, key))
     # An event whose chain head was removed is unaccounted for too.
     known = set(AuditChain.objects.values_list("key", flat=True))
     for chain in AuditEvent.objects.exclude(chain__in=known).values_list("chain", flat=True):

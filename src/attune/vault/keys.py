@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -14,7 +14,7 @@ from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.vault import crypto
 from attune.vault.master import MasterKeyError, parse_master_key
-from attune.vault.models import CaseKey
+from attune.vault.models import AuditKey, CaseKey
 
 
 def _load_or_create_key_file(path: Path) -> bytes:
@@ -48,7 +48,7 @@ def _case_context(case_key: CaseKey) -> bytes:
     return b"case:" + str(case_key.key_id).encode()
 
 
-def _current_master_key(record: CaseKey) -> bytes:
+def _current_master_key(record: CaseKey | AuditKey) -> bytes:
     """The master key that wraps `record`. After `attune keys rotate` in another process the
     cached key is stale: read it again rather than fail until a restart."""
     key = master_key()
@@ -87,6 +87,30 @@ def case_key_bytes(case_id: int, *, create: bool = True) -> tuple[CaseKey, bytes
     )
 
 
+AUDIT_KEY_CONTEXT = b"audit-chain"
+
+
+@lru_cache(maxsize=4)
+def _unwrap_audit_key(master: bytes, wrapped: bytes) -> bytes:
+    return crypto.unwrap_key(master, wrapped, context=AUDIT_KEY_CONTEXT)
+
+
+def audit_signing_key() -> bytes:
+    """The audit chains' secret (made on first use), unwrapped with the master key. Rotating the
+    master key re-wraps it, so events written before a rotation still verify after it."""
+    record = AuditKey.objects.filter(name="audit").first()
+    if record is None:
+        mk = master_key()
+        record = AuditKey(name="audit", master_fingerprint=fingerprint(mk))
+        record.wrapped_key = crypto.wrap_key(mk, crypto.new_key(), context=AUDIT_KEY_CONTEXT)
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            record = AuditKey.objects.get(name="audit")
+    return _unwrap_audit_key(_current_master_key(record), bytes(record.wrapped_key))  # type: ignore[arg-type]
+
+
 def rotate_master_key(new_key: bytes) -> int:
     """Re-wrap every live case key under `new_key`. Media is not touched. Returns the count."""
     old = master_key()
@@ -111,4 +135,15 @@ def rotate_master_key(new_key: bytes) -> int:
                 "to": fingerprint(new_key),
             },
         )
+        # After the event above, which is still keyed with the audit key wrapped under the old
+        # master key: the audit key itself does not change, only its wrapping.
+        for audit in AuditKey.objects.select_for_update():
+            audit.wrapped_key = crypto.rewrap_key(
+                old,
+                new_key,
+                bytes(audit.wrapped_key),  # type: ignore[arg-type]
+                context=AUDIT_KEY_CONTEXT,
+            )
+            audit.master_fingerprint = fingerprint(new_key)
+            audit.save(update_fields=["wrapped_key", "master_fingerprint"])
     return count

@@ -74,3 +74,16 @@ class DeletionReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"receipt {self.pk} for {self.case_id}"
+
+
+class AuditKey(models.Model):
+    """The secret that keys the audit chains, wrapped by the master key (one row). The database
+    holds it only in this wrapped form, so it cannot make or check an audit digest by itself."""
+
+    name = models.CharField(max_length=16, unique=True, default="audit")
+    wrapped_key = models.BinaryField()
+    master_fingerprint = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"audit key ({self.master_fingerprint})"
