@@ -63,6 +63,9 @@ class ConsentOut(Schema):
 
     @staticmethod
     def resolve_current(obj: ConsentRecord) -> bool:
+        known = getattr(obj, "is_current", None)  # set by selectors.consent_summary
+        if known is not None:
+            return bool(known)
         latest = selectors.current_record(obj.adult)
         return latest is not None and latest.pk == obj.pk
 

@@ -74,7 +74,12 @@ def _records(case: Case) -> QuerySet[ConsentRecord]:
         ConsentRecord.objects.filter(case=case)
         .select_related("form_version", "witness", "adult")
         .prefetch_related(
-            Prefetch("withdrawals", queryset=ConsentWithdrawal.objects.order_by("created_at"))
+            Prefetch(
+                "withdrawals",
+                queryset=ConsentWithdrawal.objects.select_related("recorded_by").order_by(
+                    "created_at"
+                ),
+            )
         )
         .order_by("created_at", "pk")
     )
@@ -83,11 +88,15 @@ def _records(case: Case) -> QuerySet[ConsentRecord]:
 def consent_summary(case: Case) -> list[AdultConsent]:
     by_adult: dict[int, list[ConsentRecord]] = {}
     for record in _records(case):
+        record.case = case  # every record is this case's: no query per record to name it
         by_adult.setdefault(record.adult_id, []).append(record)
     summary = []
     for adult in case.adults.all():
         history = by_adult.get(adult.pk, [])
         current = history[-1] if history else None
+        for record in history:
+            # Known here for every record at once, so the API need not ask per record.
+            record.is_current = record is current  # type: ignore[attr-defined]
         summary.append(
             AdultConsent(
                 adult=adult,

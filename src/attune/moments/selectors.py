@@ -197,6 +197,17 @@ class EditSummary:
     warnings: list[str] = field(default_factory=list)
 
 
+def edit_moments_for_case(case: Case) -> list[Moment]:
+    """Every cycle's edit on the case at once (one query, not one per cycle), ordered by cycle
+    and then as each edit is."""
+    return list(
+        moments_queryset()
+        .filter(film__case=case, edit_position__isnull=False)
+        .exclude(film__status=FilmStatus.EXPIRED)
+        .order_by("film__cycle__number", "edit_position", "start_frame")
+    )
+
+
 def edit_for_cycle(cycle: Cycle) -> EditSummary:
     """The moments chosen for the cycle's shared review, in order, with totals and warnings.
 

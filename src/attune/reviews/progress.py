@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from attune.cases.models import Case, HelpingQuestion
-from attune.moments.selectors import edit_for_cycle
+from attune.moments.selectors import edit_moments_for_case
 from attune.reviews.models import Rescaling, ReviewedMoment
 
 
@@ -70,10 +70,8 @@ def principle_counts(case: Case) -> list[tuple[str, int]]:
     for rm in ReviewedMoment.objects.filter(review__cycle__case=case).select_related("review"):
         reviewed.add(rm.review.cycle_id)
         counts.update(rm.principles)
-    for cycle in case.cycles.all():
-        if cycle.pk in reviewed:
-            continue
-        for moment in edit_for_cycle(cycle).moments:
+    for moment in edit_moments_for_case(case):
+        if moment.film.cycle_id not in reviewed:
             counts.update(p.name for p in moment.principles.all())
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
