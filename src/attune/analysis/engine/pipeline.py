@@ -120,6 +120,7 @@ def _analyse_sound(result: AnalysisResult, audio: Any, notes: list[str]) -> None
     try:
         found = speakers_module.label_speakers(audio, result.voice_activity)
         result.speech = found.segments
+        result.voices = found.voices
         notes.extend(found.notes)
     except Exception as exc:
         notes.append(_failed("Telling the adult from the child", exc))
@@ -192,4 +193,6 @@ def reanalyse_with_labels(
         else:
             speech.append(Segment(seg.start, seg.end, label))
     notes = [n for n in base.notes if not n.startswith("Only one voice")]
+    if "child" in labels:  # the guider heard a child where the analysis did not
+        notes = [n for n in notes if n != speakers_module.NO_CHILD]
     return recompute(replace(base, speech=speech, notes=notes))

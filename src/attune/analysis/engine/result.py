@@ -102,6 +102,9 @@ class AnalysisResult:
     smiles: list[dict[str, Any]] = field(default_factory=list)
     #: Stretches where two faces are turned towards each other.
     facing: list[Span] = field(default_factory=list)
+    #: One entry per voice heard: ``{"voice", "role", "seconds", "pitch_hz",
+    #: "child_confidence", "confidence"}``.
+    voices: list[dict[str, Any]] = field(default_factory=list)
     has_audio: bool = True
     has_video: bool = True
     notes: list[str] = field(default_factory=list)
@@ -153,6 +156,7 @@ class AnalysisResult:
             "faces": [dict(f, start=_r(f["start"]), end=_r(f["end"])) for f in self.faces],
             "smiles": [dict(s, start=_r(s["start"]), end=_r(s["end"])) for s in self.smiles],
             "facing": [{"start": _r(f.start), "end": _r(f.end)} for f in self.facing],
+            "voices": [dict(v) for v in self.voices],
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -199,6 +203,7 @@ class AnalysisResult:
             faces=list(data.get("faces", [])),
             smiles=list(data.get("smiles", [])),
             facing=[Span(f["start"], f["end"]) for f in data.get("facing", [])],
+            voices=[dict(v) for v in data.get("voices", [])],
             has_audio=bool(data.get("has_audio", True)),
             has_video=bool(data.get("has_video", True)),
             notes=list(data.get("notes", [])),
