@@ -67,6 +67,8 @@ class SpeakerResult:
     #: sure the naming is.
     voices: list[dict[str, Any]] = field(default_factory=list)
     no_child: bool = False
+    #: The same speech labelled by voice (``"voice 1"``, ...), for scoring against truth.
+    voice_segments: list[Segment] = field(default_factory=list)
 
 
 @dataclass
@@ -445,4 +447,11 @@ def label_speakers(audio: np.ndarray, speech: list[Span]) -> SpeakerResult:
             merged[-1].end = max(merged[-1].end, seg.end)
         else:
             merged.append(seg)
-    return SpeakerResult(merged, notes=notes, voices=summary, no_child="child" not in names)
+    by_voice = _segments(blocks, voices, tuple(f"voice {v + 1}" for v in range(len(names))))
+    return SpeakerResult(
+        merged,
+        notes=notes,
+        voices=summary,
+        no_child="child" not in names,
+        voice_segments=by_voice,
+    )
