@@ -93,6 +93,8 @@ def test_the_guider_gets_suggestions_from_the_api(
     assert data["status"] == "done"
     assert data["suggestions"][0]["rank"] == 1
     assert set(data["suggestions"][0]) >= {"start", "end", "score", "principles", "reason"}
+    # every suggestion carries the confidence the editor shows
+    assert all(0.0 < s["confidence"] <= 1.0 for s in data["suggestions"])
 
 
 def test_no_media_access_means_no_suggestions(

@@ -23,7 +23,8 @@ def test_json_has_the_documented_shape(clean_dialogue: AnalysedDialogue) -> None
         assert set(item) == {"initiative_start", "response_start", "latency"}
         assert item["response_start"] > item["initiative_start"]
     for item in data["suggestions"]:
-        assert set(item) == {"start", "end", "score", "principles", "reason"}
+        assert set(item) == {"start", "end", "score", "principles", "reason", "confidence"}
+        assert 0.0 < item["confidence"] <= 1.0
         assert 0 < item["end"] - item["start"] <= 10.0
         assert 0.0 <= item["score"] <= 1.0
         assert item["principles"] and set(item["principles"]) <= set(PRINCIPLES)

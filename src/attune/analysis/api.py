@@ -32,6 +32,7 @@ class SuggestionOut(Schema):
     principles: list[str]
     reason: str
     kind: str
+    confidence: float | None
     decision: str  # "open", "accepted", "rejected"
     reject_reason: str
     moment_id: uuid.UUID | None

@@ -62,6 +62,8 @@ class Suggestion(models.Model):
     principles = models.JSONField(default=list)
     reason = models.TextField()
     kind = models.CharField(max_length=16, default="response")
+    #: How sure the analysis is (0-1); empty for suggestions made before it was measured.
+    confidence = models.FloatField(null=True, blank=True)
     #: False once a relabelling replaced it (kept when decided, for the usefulness figures).
     current = models.BooleanField(default=True)
     decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.OPEN)

@@ -246,6 +246,7 @@ def _suggestion_fields(s: Suggestion) -> dict[str, object]:
         "principles": list(s.principles),
         "reason": s.reason,
         "kind": s.kind,
+        "confidence": s.confidence,
         "decision": s.decision,
         "reject_reason": s.reject_reason,
         "moment_id": str(s.moment_id) if s.moment_id else None,

@@ -146,6 +146,7 @@ def _replace_suggestions(job: FilmAnalysis, result: AnalysisResult) -> None:
         )
         if same is not None:
             same.rank, same.current, same.analysis = rank, True, job
+            same.confidence = s.confidence
             kept.append(same)
             continue
         fresh.append(
@@ -159,12 +160,13 @@ def _replace_suggestions(job: FilmAnalysis, result: AnalysisResult) -> None:
                 principles=list(s.principles),
                 reason=s.reason,
                 kind=s.kind,
+                confidence=s.confidence,
             )
         )
     Suggestion.objects.filter(film_id=job.film_id).exclude(pk__in=[k.pk for k in kept]).update(
         current=False
     )
-    Suggestion.objects.bulk_update(kept, ["rank", "current", "analysis"])
+    Suggestion.objects.bulk_update(kept, ["rank", "current", "analysis", "confidence"])
     Suggestion.objects.bulk_create(fresh)
 
 

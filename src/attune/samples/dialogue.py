@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import wave
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,6 +138,8 @@ class Dialogue:
     snr_db: float | None
     seed: int
     notes: list[str] = field(default_factory=list)
+    #: Everyone who speaks, as (role, voice), for conversations of more than two.
+    people: list[tuple[str, Voice]] = field(default_factory=list)
 
 
 def espeak_available() -> bool:
@@ -338,6 +341,108 @@ def render_dialogue(
     )
 
 
+def _raised(voice: Voice, by: int = 25) -> Voice:
+    """The same voice at a raised pitch (child-directed speech)."""
+    return Voice(voice.variant, min(99, voice.pitch + by), voice.speed, voice.shift, voice.gain_db)
+
+
+def render_conversation(
+    *,
+    people: Sequence[tuple[str, Voice]],
+    seed: int = 0,
+    seconds: float = 30.0,
+    snr_db: float | None = None,
+    raised_share: float = 0.0,
+) -> Dialogue:
+    """A conversation between any number of ``people`` (``("adult" | "child", voice)``):
+    two adults and a child, an adult and two children, or two adults and no child.
+
+    ``raised_share`` of the adults' lines are spoken at a raised pitch, as adults do when
+    they talk to a child.  The truth labels speech by role (``adult_frames``,
+    ``child_frames``, turns by role) and keeps who said what in ``utterances`` (speaker
+    ``"adult 1"``, ``"child 1"``, ...)."""
+    if len(people) < 2:
+        raise ValueError("a conversation needs at least two people")
+    rng = random.Random(seed)
+    names: list[str] = []
+    counts: dict[str, int] = {}
+    for role, _voice in people:
+        counts[role] = counts.get(role, 0) + 1
+        names.append(f"{role} {counts[role]}")
+    rendered: list[tuple[int, float, np.ndarray]] = []
+    prev_end = 0.0
+    who = rng.randrange(len(people))
+    while prev_end < seconds - 3.0:
+        role, voice = people[who]
+        if role == "adult" and rng.random() < raised_share:
+            voice = _raised(voice)
+        text = rng.choice(CHILD_LINES if role == "child" else ADULT_LINES)
+        signal = speak(text, voice) * (10 ** (voice.gain_db / 20))
+        roll = rng.random()
+        if not rendered:
+            gap = rng.uniform(0.5, 1.5)
+        elif rendered[-1][0] == who:
+            gap = rng.uniform(2.2, 4.0)
+        elif roll < 0.1:
+            gap = -rng.uniform(0.15, 0.4)
+        elif roll < 0.22:
+            gap = rng.uniform(2.5, 5.0)
+        else:
+            gap = rng.uniform(0.25, 1.3)
+        start = max(0.0, prev_end + gap)
+        if rendered:
+            start = max(start, rendered[-1][1] + 0.3)
+        rendered.append((who, start, signal))
+        prev_end = max(prev_end, start + signal.size / SAMPLE_RATE)
+        if rng.random() < 0.85:
+            who = rng.choice([i for i in range(len(people)) if i != who])
+    total = prev_end + 1.0
+    n = int(np.ceil(total * SAMPLE_RATE))
+    tracks = [np.zeros(n, np.float32) for _ in people]
+    utterances: list[Segment] = []
+    for who, start, signal in rendered:
+        i = round(start * SAMPLE_RATE)
+        tracks[who][i : i + signal.size] += signal[: n - i]
+        utterances.append(Segment(start, start + signal.size / SAMPLE_RATE, names[who]))
+    per_person = [_frames_active(t) for t in tracks]
+    frames = max(a.size for a in per_person)
+    adult_frames = np.zeros(frames, bool)
+    child_frames = np.zeros(frames, bool)
+    for (role, _voice), active in zip(people, per_person, strict=True):
+        target = adult_frames if role == "adult" else child_frames
+        target[: active.size] |= active
+    speech = sorted(
+        _runs(adult_frames, "adult") + _runs(child_frames, "child"), key=lambda s: s.start
+    )
+    mix = np.sum(tracks, axis=0).astype(np.float32)
+    if snr_db is not None:
+        active = np.repeat(adult_frames | child_frames, int(FRAME * SAMPLE_RATE))
+        active = np.pad(active, (0, n - active.size))
+        power = float(np.mean(mix[active] ** 2)) if active.any() else 1e-4
+        noise = _noise(n, np.random.default_rng(seed + 7919))
+        mix = mix + noise * np.sqrt(power / 10 ** (snr_db / 10))
+    peak = float(np.max(np.abs(mix))) or 1.0
+    mix = (mix * min(1.0, 0.9 / peak)).astype(np.float32)
+    turns = build_turns(speech)
+    adults = [v for r, v in people if r == "adult"]
+    children = [v for r, v in people if r == "child"]
+    return Dialogue(
+        audio=mix,
+        duration=n / SAMPLE_RATE,
+        utterances=utterances,
+        speech=speech,
+        turns=turns,
+        responses=find_responses(turns),
+        adult_frames=adult_frames,
+        child_frames=child_frames,
+        adult=(adults or children)[0],
+        child=(children or adults[1:] or adults)[0],
+        snr_db=snr_db,
+        seed=seed,
+        people=list(people),
+    )
+
+
 def _ffmpeg(*args: str) -> None:
     cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-hide_banner", "-y", "-v", "error"]
     proc = subprocess.run([*cmd, *args], capture_output=True, text=True, check=False)
@@ -475,6 +580,7 @@ __all__ = [
     "make_dialogue_film",
     "make_picture_only_film",
     "make_silent_film",
+    "render_conversation",
     "render_dialogue",
     "speak",
     "write_film",

@@ -32,6 +32,12 @@ MERGE_GAP = 0.5
 MIN_RUN = 0.35
 SMILE_WIDENING = 1.12
 TURNED = 0.06
+#: Eyes closer than this (pixels at 480 wide, a face about 30 pixels across) leave too little
+#: of the face to read a smile or a head turn.
+SMALL_EYES = 12.0
+FACES_TOO_SMALL = (
+    "The faces are too small in the picture to judge smiles and looks: treat those cues as rough."
+)
 
 
 @dataclass
@@ -39,6 +45,8 @@ class _Observation:
     x: float  # face centre, 0..1 across the picture
     yaw: float
     mouth: float
+    #: Distance between the eyes, in pixels of the 480-pixel-wide analysis picture.
+    eyes: float = 0.0
 
 
 @dataclass
@@ -67,6 +75,7 @@ def _observe(face: Face, width: int) -> _Observation | None:
         x=((x1 + x2) / 2) / max(1, width),
         yaw=float((nose[0] - mid[0]) / eyes),
         mouth=float(np.hypot(*(mouth_right - mouth_left)) / eyes),
+        eyes=eyes,
     )
 
 
@@ -187,6 +196,9 @@ def summarise(samples: list[_Sample]) -> FaceResult:
         and s.people["right"].yaw <= -TURNED
     ]
     result.facing = _intervals(facing, step)
+    sizes = [o.eyes for s in samples for o in s.people.values() if o.eyes > 0]
+    if sizes and float(np.median(sizes)) < SMALL_EYES:
+        result.notes.append(FACES_TOO_SMALL)
     result.faces.sort(key=lambda f: f["start"])
     result.smiles.sort(key=lambda f: f["start"])
     return result

@@ -28,6 +28,10 @@ Progress = Callable[[float], None]
 NO_SOUND = "This film has no sound, so only the picture was analysed."
 NO_SPEECH = "No speech found."
 NO_FACES = "No faces were seen, so there are no smiles or looks to show."
+TOO_NOISY = "The sound is too noisy to judge well who speaks when: treat the suggestions as rough."
+#: Below this margin of speech over background (dB, about 10 dB signal-to-noise) the film
+#: says the sound is too noisy.
+TOO_NOISY_DB = 16.0
 FACE_WIDTH = 480
 
 
@@ -109,6 +113,7 @@ def analyse(
 
 
 def _analyse_sound(result: AnalysisResult, audio: Any, notes: list[str]) -> None:
+    result.sound_margin_db = speech_module.background_margin_db(audio)
     try:
         result.voice_activity = speech_module.detect_speech(audio)
     except Exception as exc:
@@ -117,9 +122,12 @@ def _analyse_sound(result: AnalysisResult, audio: Any, notes: list[str]) -> None
     if not result.voice_activity:
         notes.append(NO_SPEECH)
         return
+    if result.sound_margin_db < TOO_NOISY_DB:
+        notes.append(TOO_NOISY)
     try:
         found = speakers_module.label_speakers(audio, result.voice_activity)
         result.speech = found.segments
+        result.voices = found.voices
         notes.extend(found.notes)
     except Exception as exc:
         notes.append(_failed("Telling the adult from the child", exc))
@@ -157,6 +165,8 @@ def recompute(result: AnalysisResult) -> AnalysisResult:
             waits=out.waits,
             smiles=out.smiles,
             facing=out.facing,
+            voices=out.voices,
+            sound_margin_db=out.sound_margin_db,
         )
     except Exception as exc:
         notes.append(_failed("Choosing suggestions", exc))
@@ -192,4 +202,6 @@ def reanalyse_with_labels(
         else:
             speech.append(Segment(seg.start, seg.end, label))
     notes = [n for n in base.notes if not n.startswith("Only one voice")]
+    if "child" in labels:  # the guider heard a child where the analysis did not
+        notes = [n for n in notes if n != speakers_module.NO_CHILD]
     return recompute(replace(base, speech=speech, notes=notes))

@@ -72,6 +72,9 @@ class Suggestion(Span):
     reason: str
     #: What the suggestion is built around (``"response"``, ``"run"``, ``"wait"``, ``"faces"``).
     kind: str = "response"
+    #: How sure the analysis is that what the sentence says happened (0-1): how clearly the
+    #: voices were told apart and how noisy the sound is, or how rough the face cue is.
+    confidence: float = 0.5
 
 
 @dataclass
@@ -102,6 +105,11 @@ class AnalysisResult:
     smiles: list[dict[str, Any]] = field(default_factory=list)
     #: Stretches where two faces are turned towards each other.
     facing: list[Span] = field(default_factory=list)
+    #: One entry per voice heard: ``{"voice", "role", "seconds", "pitch_hz",
+    #: "child_confidence", "confidence"}``.
+    voices: list[dict[str, Any]] = field(default_factory=list)
+    #: How far (dB) the loud parts of the sound stand above the background (None: no sound).
+    sound_margin_db: float | None = None
     has_audio: bool = True
     has_video: bool = True
     notes: list[str] = field(default_factory=list)
@@ -127,6 +135,7 @@ class AnalysisResult:
                     "score": round(s.score, 3),
                     "principles": list(s.principles),
                     "reason": s.reason,
+                    "confidence": round(s.confidence, 2),
                 }
                 for s in self.suggestions
             ],
@@ -153,6 +162,10 @@ class AnalysisResult:
             "faces": [dict(f, start=_r(f["start"]), end=_r(f["end"])) for f in self.faces],
             "smiles": [dict(s, start=_r(s["start"]), end=_r(s["end"])) for s in self.smiles],
             "facing": [{"start": _r(f.start), "end": _r(f.end)} for f in self.facing],
+            "voices": [dict(v) for v in self.voices],
+            "sound_margin_db": (
+                None if self.sound_margin_db is None else round(self.sound_margin_db, 1)
+            ),
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -193,12 +206,15 @@ class AnalysisResult:
                     list(s["principles"]),
                     s["reason"],
                     kinds[i] if i < len(kinds) else "response",
+                    float(s.get("confidence", 0.5)),
                 )
                 for i, s in enumerate(data.get("suggestions", []))
             ],
             faces=list(data.get("faces", [])),
             smiles=list(data.get("smiles", [])),
             facing=[Span(f["start"], f["end"]) for f in data.get("facing", [])],
+            voices=[dict(v) for v in data.get("voices", [])],
+            sound_margin_db=data.get("sound_margin_db"),
             has_audio=bool(data.get("has_audio", True)),
             has_video=bool(data.get("has_video", True)),
             notes=list(data.get("notes", [])),

@@ -10,15 +10,21 @@ pitch threshold works.  Instead every film is clustered on its own:
    left out of the likelihood rather than guessed);
 3. a two-state Viterbi pass over each stretch of speech turns block likelihoods into speaker
    segments, with a cost for switching so one voice is not chopped up;
-4. the component with the higher pitch *and* brighter spectrum, taken together, is the child.
+4. each of the two voices is split again while its halves are clearly two voices (two adults
+   and a child, an adult and two children), up to four voices;
+5. each voice is named child or adult by a calibrated rule: its median pitch must pass an
+   absolute bar (250 Hz, above everyday adult speech), and then the relative cues (higher
+   pitch, a long-term spectrum shifted up, shorter stretches of speech) must call it the
+   child's against the other voices.  When no voice passes, the film says "no child heard".
 
-When the two components are not clearly different the film is treated as one voice.
+When the two first components are not clearly different the film is treated as one voice.
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +44,18 @@ MIN_SEPARATION = 0.8  # below this (pooled standard deviations) it is one voice
 MIN_SHARE = 0.06
 EM_ITERATIONS = 40
 MAX_SHIFT = 0.4
+#: A voice's halves this far apart (pooled standard deviations) are two voices.
+SPLIT_SEPARATION = 2.0
+#: ... when each has at least this much speech (seconds).
+MIN_VOICE_SECONDS = 1.5
+MAX_VOICES = 4
+#: A voice is a child's only above this median pitch (Hz).  Adult women speak at about
+#: 165-255 Hz and raise it for a child; young children speak at about 250-400 Hz.  Below
+#: this bar no other cue can make a voice a child's, so two adults are never called adult
+#: and child.
+CHILD_MIN_PITCH = 250.0
+#: The median pitch from which the pitch cue is fully confident.
+CHILD_SURE_PITCH = 300.0
 
 
 @dataclass
@@ -45,6 +63,12 @@ class SpeakerResult:
     segments: list[Segment]
     notes: list[str] = field(default_factory=list)
     single_voice: bool = False
+    #: One entry per voice heard: its number, role, seconds of speech, median pitch and how
+    #: sure the naming is.
+    voices: list[dict[str, Any]] = field(default_factory=list)
+    no_child: bool = False
+    #: The same speech labelled by voice (``"voice 1"``, ...), for scoring against truth.
+    voice_segments: list[Segment] = field(default_factory=list)
 
 
 @dataclass
@@ -178,20 +202,21 @@ def _viterbi(ll: np.ndarray, switch_cost: float) -> np.ndarray:
     return path
 
 
-def cluster_blocks(
-    feats: FrameFeatures, speech: list[Span], noisy: bool = False
-) -> tuple[_Blocks, np.ndarray, float]:
-    """Cluster speech blocks into two voices: blocks, per-block labels (0/1), separation.
-    In a ``noisy`` film pitch counts for more, since noise disturbs the spectrum far more."""
-    blocks = _block_features(feats, speech)
-    n = blocks.x.shape[0]
-    if n == 0:
-        return blocks, np.zeros(0, int), 0.0
-    center = np.nanmedian(blocks.x, axis=0)
-    scale = np.nanstd(blocks.x, axis=0)
+def _standardise(x: np.ndarray) -> np.ndarray:
+    center = np.nanmedian(x, axis=0)
+    scale = np.nanstd(x, axis=0)
     center = np.where(np.isnan(center), 0.0, center)
     scale = np.where(np.isnan(scale) | (scale < 1e-6), 1.0, scale)
-    z = (blocks.x - center) / scale
+    return np.asarray((x - center) / scale)
+
+
+def _two_way(x: np.ndarray, span_index: np.ndarray, noisy: bool) -> tuple[np.ndarray, float]:
+    """Split blocks (rows of ``x``) into two voices: per-block labels (0/1) and how far apart
+    the two are (pooled standard deviations, weighted)."""
+    n = x.shape[0]
+    if n < 4:
+        return np.zeros(n, int), 0.0
+    z = _standardise(x)
     w = _weights(z.shape[1])
     base = w.copy()
     if noisy:
@@ -218,14 +243,47 @@ def cluster_blocks(
         axis=1,
     )
     labels = np.zeros(n, int)
-    for k in range(len(speech)):
-        idx = np.flatnonzero(blocks.span_index == k)
-        if idx.size:
-            labels[idx] = _viterbi(ll[idx], SWITCH_COST)
+    for k in np.unique(span_index):
+        idx = np.flatnonzero(span_index == k)
+        labels[idx] = _viterbi(ll[idx], SWITCH_COST)
+    return labels, separation
+
+
+def cluster_blocks(
+    feats: FrameFeatures, speech: list[Span], noisy: bool = False
+) -> tuple[_Blocks, np.ndarray, float]:
+    """Cluster speech blocks into two voices: blocks, per-block labels (0/1), separation.
+    In a ``noisy`` film pitch counts for more, since noise disturbs the spectrum far more."""
+    blocks = _block_features(feats, speech)
+    if blocks.x.shape[0] == 0:
+        return blocks, np.zeros(0, int), 0.0
+    labels, separation = _two_way(blocks.x, blocks.span_index, noisy)
     return blocks, labels, separation
 
 
-def _segments(blocks: _Blocks, labels: np.ndarray, names: tuple[str, str]) -> list[Segment]:
+def split_voices(blocks: _Blocks, labels: np.ndarray, noisy: bool) -> np.ndarray:
+    """Split each of the two first voices again while the halves are clearly different
+    voices (further apart than ``SPLIT_SEPARATION`` and each with enough speech), up to
+    ``MAX_VOICES``: a film may hold two adults and a child, or an adult and two children."""
+    voices = labels.copy()
+    changed = True
+    while changed and len(np.unique(voices)) < MAX_VOICES:
+        changed = False
+        for v in sorted(np.unique(voices), key=lambda v: -np.sum(voices == v)):
+            idx = np.flatnonzero(voices == v)
+            if idx.size * BLOCK < 2 * MIN_VOICE_SECONDS:
+                continue
+            sub, separation = _two_way(blocks.x[idx], blocks.span_index[idx], noisy)
+            small = min(int(np.sum(sub == 0)), int(np.sum(sub == 1))) * BLOCK
+            if separation >= SPLIT_SEPARATION and small >= MIN_VOICE_SECONDS:
+                voices[idx[sub == 1]] = voices.max() + 1
+                changed = True
+                break
+    _, dense = np.unique(voices, return_inverse=True)
+    return np.asarray(dense, int)
+
+
+def _segments(blocks: _Blocks, labels: np.ndarray, names: tuple[str, ...]) -> list[Segment]:
     segments: list[Segment] = []
     for i in range(labels.size):
         speaker = names[labels[i]]
@@ -301,8 +359,58 @@ def _frame_labels(blocks: _Blocks, labels: np.ndarray, times: np.ndarray) -> np.
     return out
 
 
+NO_CHILD = (
+    "No child was heard: no voice sounded clearly like a child's, so all speech is marked "
+    "as the adults' and nothing is suggested about the child's initiatives. If a child does "
+    "speak, give their speech to the child in the editor."
+)
+
+
+def _median_pitch(blocks: _Blocks, mask: np.ndarray) -> float:
+    pitch = blocks.x[mask, 0]
+    pitch = pitch[~np.isnan(pitch)]
+    return float(np.exp(np.median(pitch))) if pitch.size else 0.0
+
+
+def child_confidence(pitch_hz: float, vote: float) -> float:
+    """How sure we are that a voice is a child's (0-1), from its median pitch and its
+    ``childness`` vote against the other voices.  The pitch gate is absolute (calibrated on
+    adult and child pitch ranges), the vote is relative: a voice must pass both."""
+    if pitch_hz < CHILD_MIN_PITCH:
+        return 0.0
+    pitch_cue = min(1.0, (pitch_hz - CHILD_MIN_PITCH) / (CHILD_SURE_PITCH - CHILD_MIN_PITCH))
+    vote_cue = 1.0 / (1.0 + float(np.exp(-vote)))
+    return round(vote_cue * (0.5 + 0.5 * pitch_cue), 3)
+
+
+def name_voices(
+    blocks: _Blocks, voices: np.ndarray, feats: FrameFeatures
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Child or adult for each voice, with what decided it."""
+    names: list[str] = []
+    summary: list[dict[str, Any]] = []
+    for v in range(int(voices.max()) + 1 if voices.size else 0):
+        mine = voices == v
+        pitch = _median_pitch(blocks, mine)
+        vote = childness(blocks, mine.astype(int), feats)
+        sure = child_confidence(pitch, vote)
+        role = "child" if sure >= 0.5 else "adult"
+        names.append(role)
+        summary.append(
+            {
+                "voice": v + 1,
+                "role": role,
+                "seconds": round(float(mine.sum()) * BLOCK, 1),
+                "pitch_hz": round(pitch),
+                "child_confidence": sure,
+                "confidence": round(sure if role == "child" else 1.0 - sure, 3),
+            }
+        )
+    return names, summary
+
+
 def label_speakers(audio: np.ndarray, speech: list[Span]) -> SpeakerResult:
-    """Split ``speech`` into adult and child segments."""
+    """Split ``speech`` into voices, and name each voice adult or child."""
     if not speech:
         return SpeakerResult([])
     feats = frame_features(audio, speech, noise_spectrum(audio, speech))
@@ -310,6 +418,7 @@ def label_speakers(audio: np.ndarray, speech: list[Span]) -> SpeakerResult:
     blocks, labels, separation = cluster_blocks(feats, speech, noisy)
     share = labels.mean() if labels.size else 0.0
     if separation < MIN_SEPARATION or min(share, 1 - share) < MIN_SHARE:
+        pitch = _median_pitch(blocks, np.ones(labels.size, bool))
         return SpeakerResult(
             [Segment(s.start, s.end, "adult") for s in speech],
             notes=[
@@ -317,7 +426,32 @@ def label_speakers(audio: np.ndarray, speech: list[Span]) -> SpeakerResult:
                 "relabel it in the editor if that is wrong."
             ],
             single_voice=True,
+            voices=[
+                {
+                    "voice": 1,
+                    "role": "adult",
+                    "seconds": round(float(labels.size) * BLOCK, 1),
+                    "pitch_hz": round(pitch),
+                    "child_confidence": None,
+                    "confidence": None,
+                }
+            ],
         )
-    vote = childness(blocks, labels, feats)
-    names: tuple[str, str] = ("adult", "child") if vote >= 0 else ("child", "adult")
-    return SpeakerResult(_segments(blocks, labels, names))
+    voices = split_voices(blocks, labels, noisy)
+    names, summary = name_voices(blocks, voices, feats)
+    notes = [] if "child" in names else [NO_CHILD]
+    segments = _segments(blocks, voices, tuple(names))
+    merged: list[Segment] = []
+    for seg in segments:  # two adults side by side are one adult's speech for turn-taking
+        if merged and merged[-1].speaker == seg.speaker and seg.start - merged[-1].end < 0.05:
+            merged[-1].end = max(merged[-1].end, seg.end)
+        else:
+            merged.append(seg)
+    by_voice = _segments(blocks, voices, tuple(f"voice {v + 1}" for v in range(len(names))))
+    return SpeakerResult(
+        merged,
+        notes=notes,
+        voices=summary,
+        no_child="child" not in names,
+        voice_segments=by_voice,
+    )

@@ -195,7 +195,10 @@ def build_suggestions(
     smiles: list[dict[str, Any]] | None = None,
     facing: list[Span] | None = None,
     limit: int | None = None,
+    voices: list[dict[str, Any]] | None = None,
+    sound_margin_db: float | None = None,
 ) -> list[Suggestion]:
+    sound = sound_confidence(voices or [], sound_margin_db)
     smiles = smiles or []
     facing = facing or []
     candidates = [_from_response(r, turns, runs, waits) for r in responses]
@@ -225,6 +228,28 @@ def build_suggestions(
         if len(chosen) >= limit:
             break
     return [
-        Suggestion(c.start, c.end, round(c.score, 3), c.principles, c.reason(), c.kind)
+        Suggestion(
+            c.start,
+            c.end,
+            round(c.score, 3),
+            c.principles,
+            c.reason(),
+            c.kind,
+            FACE_CONFIDENCE if c.kind == "faces" else sound,
+        )
         for c in chosen
     ]
+
+
+#: Face cues (head turn from five points) are rough: a suggestion built on them alone is
+#: never more than an even chance.
+FACE_CONFIDENCE = 0.4
+
+
+def sound_confidence(voices: list[dict[str, Any]], margin_db: float | None) -> float:
+    """How sure a suggestion built on who spoke when can be: the least sure naming of a
+    voice, lowered in noise (full at 30 dB of speech over background, a third at 10 dB)."""
+    named = [float(v["confidence"]) for v in voices if v.get("confidence") is not None]
+    speakers = min(named) if named else 0.5
+    noise = 1.0 if margin_db is None else min(1.0, 1 / 3 + max(0.0, margin_db - 10.0) / 30.0)
+    return round(speakers * noise, 2)

@@ -12,6 +12,14 @@ function span(suggestion) {
   return `${formatSeconds(suggestion.start)}–${formatSeconds(suggestion.end)}`;
 }
 
+/** How sure the analysis is, in words and as a share (nothing for older suggestions). */
+function confidence(suggestion) {
+  if (suggestion.confidence === null || suggestion.confidence === undefined) return null;
+  const value = suggestion.confidence;
+  const word = value >= 0.75 ? "high" : value >= 0.5 ? "medium" : "low";
+  return h("p", { class: "sg-confidence small muted", text: `Confidence: ${word} (${Math.round(value * 100)}%)` });
+}
+
 export class Finder {
   /**
    * @param root the editor element
@@ -280,6 +288,7 @@ export class Finder {
         state ? h("span", { class: `sg-state sg-state-${s.decision}`, text: state }) : null,
       ),
       h("p", { class: "sg-reason", text: s.reason }),
+      confidence(s),
       h(
         "div",
         { class: "sg-principles", "aria-label": "May show" },
