@@ -148,6 +148,7 @@ TEMPLATES = [
                 "attune.core.context_processors.attune",
                 "attune.supervision.context_processors.supervision",
             ],
+            "builtins": ["attune.core.templatetags.attune_dates"],
         },
     }
 ]

@@ -140,10 +140,16 @@ def test_drawn_consent_then_withdrawal_deletes_the_film(
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     page.locator("section#consent").get_by_role("link", name="Withdraw").click()
     assert_accessible_basics(page)
-    expect(page.get_by_label("Filming")).to_be_checked()
+    expect(page.get_by_label("Filming")).not_to_be_checked()
+    page.get_by_label("Filming").check()
     page.get_by_label("By phone").check()
     screenshot(page, tmp_path, "consent-withdraw")
     page.get_by_role("button", name="Record the withdrawal").click()
+
+    # Nothing is deleted before the guider has seen what goes and confirmed it.
+    expect(page.locator("[data-destroys]")).to_contain_text("This deletes 1 film")
+    assert VaultObject.objects.filter(case=case).exists()
+    page.get_by_role("button", name=re.compile("^Withdraw and delete")).click()
 
     # The film is gone and the receipt is shown.
     expect(page.get_by_text("Filming consent is withdrawn.")).to_be_visible()

@@ -193,6 +193,7 @@ def test_with_the_immediate_backend_deletion_happens_in_the_request(
                 "asked_by": "Jo Carter",
                 "channel": "phone",
                 "asked_on": "2020-01-01",
+                "confirm": "destroy",
             },
         )
     assert response.status_code == 302

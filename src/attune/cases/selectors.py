@@ -6,6 +6,7 @@ metadata of every case in their service. Nothing crosses services; anything out 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -133,9 +134,21 @@ class NextAction:
         return self.due is not None and self.due < timezone.localdate()
 
 
-def next_action(case: Case) -> NextAction | None:
-    """The one thing the guider should do next on a case, with its due date where one is set."""
+FILMING_ENDED = (
+    "Filming consent was withdrawn and this case's films are deleted, so no more films or "
+    "reviews of them: begin closing (the letter and plan go on), or record withdrawal from the work"
+)
+
+
+def next_action(case: Case, *, filming_ended: bool = False) -> NextAction | None:
+    """The one thing the guider should do next on a case, with its due date where one is set.
+
+    `filming_ended`: the case's media is locked or destroyed (filming consent withdrawn), so the
+    cycles can never again be filmed or reviewed on film; whatever was planned is no longer due.
+    """
     state = case.state
+    if filming_ended and state in {CaseState.AGREED, CaseState.IN_CYCLES}:
+        return NextAction(FILMING_ENDED)
     if state == CaseState.REFERRED:
         if not case.adults.all():
             return NextAction("Add the adults taking part")
@@ -166,7 +179,14 @@ def next_action(case: Case) -> NextAction | None:
     return None
 
 
-def caseload(user: User, *, state: str | None = None) -> list[tuple[Case, NextAction | None]]:
+def caseload(
+    user: User,
+    *,
+    state: str | None = None,
+    filming_ended: Callable[[Iterable[Case]], set[int]] | None = None,
+) -> list[tuple[Case, NextAction | None]]:
+    """The user's cases, newest change first, each with its next step. `filming_ended` names the
+    cases (ids) whose films are locked or deleted; it is asked once for the whole list."""
     cases = cases_for_user(user).prefetch_related(
         "adults", Prefetch("cycles", queryset=Cycle.objects.order_by("number"))
     )
@@ -177,7 +197,9 @@ def caseload(user: User, *, state: str | None = None) -> list[tuple[Case, NextAc
     cases = cases.select_related("initial_meeting").annotate(
         has_concern=Exists(Concern.objects.filter(case=OuterRef("pk")))
     )
-    return [(case, next_action(case)) for case in cases.order_by("-updated_at")]
+    rows = list(cases.order_by("-updated_at"))
+    ended = filming_ended(rows) if filming_ended is not None and rows else set()
+    return [(case, next_action(case, filming_ended=case.pk in ended)) for case in rows]
 
 
 TIMELINE_LABELS = {

@@ -51,6 +51,29 @@ def require_case_guider(
         )
 
 
+# --- dates ------------------------------------------------------------------------------------------
+
+
+def require_in_order(first: date | None, then: date | None, *, message: str, field: str) -> None:
+    """The one date-order rule, for planned and actual dates alike: what comes `then` is not
+    before what comes `first` (the same day is fine). A date not given has no order yet."""
+    if first is not None and then is not None and then < first:
+        raise ServiceError(message, field=field)
+
+
+def require_not_future(value: date | None, *, message: str, field: str) -> None:
+    """What has happened (a birth, a film recorded, a review held) cannot be after today."""
+    require_in_order(value, timezone.localdate(), message=message, field=field)
+
+
+def _check_case_fields(fields: dict[str, Any]) -> None:
+    require_not_future(
+        fields.get("child_date_of_birth"),
+        message="The date of birth cannot be in the future.",
+        field="child_date_of_birth",
+    )
+
+
 def case_create(*, actor: User, guider: User | None = None, **fields: Any) -> Case:
     service = actor.service
     if service is None:
@@ -64,6 +87,7 @@ def case_create(*, actor: User, guider: User | None = None, **fields: Any) -> Ca
         raise ServiceError("Choose a guider from your service.", field="guider")
     if not fields.get("child_name", "").strip():
         raise ServiceError("Give the child's name.", field="child_name")
+    _check_case_fields(fields)
     with transaction.atomic():
         case = Case.objects.create(
             service=service,
@@ -80,6 +104,7 @@ def case_create(*, actor: User, guider: User | None = None, **fields: Any) -> Ca
 
 def case_update(*, actor: User, case: Case, **fields: Any) -> Case:
     require_case_guider(actor, case)
+    _check_case_fields(fields)
     changed = [k for k in CASE_FIELDS if k in fields and getattr(case, k) != fields[k]]
     with transaction.atomic():
         for key in changed:
@@ -229,17 +254,22 @@ def cycle_update(
     reviewed_on: date | None = None,
 ) -> Cycle:
     require_case_guider(actor, case)
-    if planned_film_date and planned_review_date and planned_review_date < planned_film_date:
-        raise ServiceError(
-            "The shared review comes after the film: choose a later date.",
-            field="planned_review_date",
-        )
+    require_in_order(
+        planned_film_date,
+        planned_review_date,
+        message="The shared review comes after the film: choose a later date.",
+        field="planned_review_date",
+    )
     if reviewed_on and not filmed_on:
         raise ServiceError("Record the film before the review.", field="reviewed_on")
-    today = timezone.localdate()
+    require_in_order(
+        filmed_on,
+        reviewed_on,
+        message="The shared review cannot be held before its film was recorded.",
+        field="reviewed_on",
+    )
     for field, value in (("filmed_on", filmed_on), ("reviewed_on", reviewed_on)):
-        if value and value > today:
-            raise ServiceError("This date cannot be in the future.", field=field)
+        require_not_future(value, message="This date cannot be in the future.", field=field)
     with transaction.atomic():
         cycle.planned_film_date = planned_film_date
         cycle.planned_review_date = planned_review_date

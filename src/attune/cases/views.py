@@ -24,7 +24,7 @@ from attune.cases.forms import (
 from attune.cases.models import Case, CaseState
 from attune.core.errors import ServiceError
 from attune.core.views import form_error
-from attune.films.selectors import film_panel
+from attune.films.selectors import cases_filming_ended, film_panel
 
 
 def _case_for_guider(request: HttpRequest, reference: str) -> Case:
@@ -37,7 +37,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     valid = {"open", "all", *CaseState.values}
     state = state if state in valid else "open"
-    rows = selectors.caseload(user, state=None if state == "all" else state)
+    rows = selectors.caseload(
+        user, state=None if state == "all" else state, filming_ended=cases_filming_ended
+    )
     overdue = sum(1 for _, action in rows if action and action.overdue)
     return render(
         request,
@@ -97,7 +99,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "meeting": getattr(case, "initial_meeting", None),
             "questions_by_adult": questions_by_adult,
             "cycles": cycles,
-            "next_action": selectors.next_action(case),
+            "next_action": selectors.next_action(
+                case, filming_ended=bool(cases_filming_ended([case]))
+            ),
             "transitions": transitions,
             "timeline": selectors.case_timeline(case),
             "states": CaseState,

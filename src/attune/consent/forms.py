@@ -97,8 +97,8 @@ class WithdrawForm(forms.Form):
         labels = dict(Scope.choices)
         scopes_field.choices = [(s.value, labels[s]) for s in SCOPE_ORDER if s.value in active]
         if not self.is_bound:
+            # Nothing is ticked for the guider: what is withdrawn is what the adult asked for.
             self.initial.setdefault("asked_on", timezone.localdate())
-            self.initial.setdefault("scopes", sorted(active))
 
 
 class ConsentFormEditForm(forms.Form):

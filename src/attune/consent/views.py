@@ -15,9 +15,10 @@ from attune.cases.models import Case
 from attune.cases.selectors import Access, adult_for_case, case_for_guider, case_for_user
 from attune.consent import selectors, services
 from attune.consent.forms import ConsentCaptureForm, ConsentFormEditForm, WithdrawForm
-from attune.consent.models import Scope
+from attune.consent.models import ConsentRecord, Scope
 from attune.core.errors import ServiceError
 from attune.core.views import form_error
+from attune.retention.selectors import media_inventory
 from attune.vault.services import MediaGone, object_read_all
 
 
@@ -142,8 +143,12 @@ def consent_withdraw(request: HttpRequest, record_id: str) -> HttpResponse:
     form = WithdrawForm(
         request.POST or None, active=active, initial={"asked_by": record.adult.name}
     )
-    if request.method == "POST" and form.is_valid():
+    going_back = "back" in request.POST  # from the confirmation, to change the answers
+    if request.method == "POST" and not going_back and form.is_valid():
         data = form.cleaned_data
+        if Scope.FILMING in data["scopes"] and request.POST.get("confirm") != "destroy":
+            # Nothing is destroyed until the guider has seen what goes and said so again.
+            return _withdraw_confirmation(request, record, form)
         try:
             withdrawal = services.consent_withdraw(
                 actor=signed_in_user(request),
@@ -176,6 +181,27 @@ def consent_withdraw(request: HttpRequest, record_id: str) -> HttpResponse:
         request,
         "consent/withdraw.html",
         {"case": record.case, "record": record, "form": form, "active": active},
+    )
+
+
+def _withdraw_confirmation(
+    request: HttpRequest, record: ConsentRecord, form: WithdrawForm
+) -> HttpResponse:
+    """The second step of withdrawing filming: what will be destroyed, counted, with the answers
+    carried forward unchanged for the guider to confirm (or go back and change)."""
+    carried = [(name, value) for name in form.fields for value in request.POST.getlist(name)]
+    labels = dict(Scope.choices)
+    return render(
+        request,
+        "consent/withdraw_confirm.html",
+        {
+            "case": record.case,
+            "record": record,
+            "form": form,
+            "carried": carried,
+            "scope_labels": [labels[s] for s in form.cleaned_data["scopes"]],
+            "inventory": media_inventory(record.case),
+        },
     )
 
 

@@ -4,6 +4,8 @@ case metadata: a service admin sees that a film exists, never the film itself.""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import Http404
@@ -12,7 +14,14 @@ from django.utils import timezone
 from attune.accounts.models import User
 from attune.cases.models import Case, Cycle
 from attune.cases.selectors import Access, access_for, cases_for_user
+<<<<<<< HEAD
 from attune.films.models import Film, FilmPurpose, FilmStatus
+=======
+from attune.consent.models import DeletionStatus, MediaDeletion
+from attune.consent.selectors import MediaState, media_state
+from attune.films.models import Film, FilmStatus
+from attune.vault.models import CaseKey
+>>>>>>> ux
 
 MEDIA_ACCESS = {Access.GUIDER, Access.SUPERVISOR}
 
@@ -45,11 +54,46 @@ def may_see_media(access: Access | None, case: Case | None = None) -> bool:
     return True
 
 
+#: What a film is, as the guider sees it: its processing status, unless the case's media is
+#: locked (filming consent withdrawn) or deleted, which outranks whatever processing reached.
+LOCKED = "locked"
+DELETED = "deleted"
+SHOWN_LABELS = {
+    **dict(FilmStatus.choices),
+    LOCKED: "Locked: being deleted",
+    DELETED: "Deleted",
+}
+
+
+@dataclass(frozen=True)
+class FilmShown:
+    film: Film
+    state: str  # a FilmStatus value, LOCKED or DELETED
+
+    @property
+    def label(self) -> str:
+        return SHOWN_LABELS[self.state]
+
+    @property
+    def gone(self) -> bool:
+        return self.state in {LOCKED, DELETED}
+
+
+def film_shown(film: Film, media: MediaState | None = None) -> FilmShown:
+    media = media if media is not None else media_state(film.case)
+    if media == MediaState.DESTROYED:
+        return FilmShown(film, DELETED)
+    if media == MediaState.LOCKED:
+        return FilmShown(film, LOCKED)
+    return FilmShown(film, film.status)
+
+
 def films_for_cycle(cycle: Cycle) -> list[Film]:
     """The cycle's films of adult and child: the ones its edit, review and letter are made from."""
     return list(cycle.films.of_family().exclude(status=FilmStatus.EXPIRED).order_by("-created_at"))
 
 
+<<<<<<< HEAD
 def review_films_for_cycle(cycle: Cycle) -> list[Film]:
     """Films of the cycle's shared review, kept for the guider's supervision only."""
     return list(cycle.films.of_review().exclude(status=FilmStatus.EXPIRED).order_by("-created_at"))
@@ -58,6 +102,22 @@ def review_films_for_cycle(cycle: Cycle) -> list[Film]:
 def open_upload_for_cycle(
     cycle: Cycle, user: User, purpose: str = FilmPurpose.FAMILY
 ) -> Film | None:
+=======
+def cases_filming_ended(cases: Iterable[Case]) -> set[int]:
+    """The cases (ids) whose media is locked or destroyed: no film will be added to them again,
+    so their next step is never a film. Two queries, whatever the number of cases."""
+    ids = [case.pk for case in cases]
+    destroyed = CaseKey.objects.filter(case_id__in=ids, destroyed_at__isnull=False)
+    locked = MediaDeletion.objects.filter(
+        case_id__in=ids, locked_at__isnull=False, status=DeletionStatus.SCHEDULED
+    )
+    return set(destroyed.values_list("case_id", flat=True)) | set(
+        locked.values_list("case_id", flat=True)
+    )
+
+
+def open_upload_for_cycle(cycle: Cycle, user: User) -> Film | None:
+>>>>>>> ux
     """The user's unfinished upload that can still be resumed (not past its deadline)."""
     return cycle.films.filter(
         purpose=purpose,
@@ -69,18 +129,26 @@ def open_upload_for_cycle(
 
 def film_panel(user: User, case: Case, cycle: Cycle, access: Access) -> dict[str, object]:
     """What the cycle page shows about its films and the uploader."""
+<<<<<<< HEAD
     from attune.consent.selectors import MediaState, media_state
     from attune.films.services import filming_blockers, review_filming_blockers
+=======
+    from attune.films.services import filming_blockers
+>>>>>>> ux
 
     blockers = filming_blockers(case)
     review_blockers = review_filming_blockers(case)
     state = media_state(case)
     return {
+<<<<<<< HEAD
         "films": films_for_cycle(cycle),
         "review_films": review_films_for_cycle(cycle),
         "may_film_review": not review_blockers,
         "review_film_blockers": review_blockers,
         "open_review_upload": open_upload_for_cycle(cycle, user, FilmPurpose.REVIEW),
+=======
+        "films": [film_shown(film, state) for film in films_for_cycle(cycle)],
+>>>>>>> ux
         "may_see_media": may_see_media(access, case) and state == MediaState.AVAILABLE,
         "media_state": state,
         "may_film": not blockers,

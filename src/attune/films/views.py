@@ -35,6 +35,7 @@ def film_detail(request: HttpRequest, film_id: str) -> HttpResponse:
         "may_see_media": selectors.may_see_media(access, film.case)
         and state == MediaState.AVAILABLE,
         "media_state": state,
+        "film_shown": selectors.film_shown(film, state),
         "is_guider": film.case.guider_id == request.user.pk,
     }
     if context["may_see_media"] and film.status == FilmStatus.READY:
@@ -49,7 +50,11 @@ def film_status(request: HttpRequest, film_id: str) -> HttpResponse:
     response = render(
         request,
         "films/_status.html",
-        {"film": film, "may_see_media": selectors.may_see_media(access, film.case)},
+        {
+            "film": film,
+            "film_shown": selectors.film_shown(film),
+            "may_see_media": selectors.may_see_media(access, film.case),
+        },
     )
     if film.status in {FilmStatus.READY, FilmStatus.FAILED} and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"  # show the player (or the retry button) in full

@@ -18,7 +18,7 @@ from attune.analysis import selectors as analysis_selectors
 from attune.consent.selectors import consent_allows_training
 from attune.core.errors import ServiceError
 from attune.films.models import Film, FilmStatus
-from attune.films.selectors import film_for_user, may_see_media
+from attune.films.selectors import DELETED, film_for_user, film_shown, may_see_media
 from attune.films.streaming import vault_response
 from attune.moments import selectors, services
 from attune.moments.api import MomentOut
@@ -114,8 +114,22 @@ def editor(request: HttpRequest, film_id: str) -> HttpResponse:
     film, access = film_for_user(user, film_id)
     if not may_see_media(access, film.case):
         raise Forbidden("Service admins see case records, not films.")
-    if film.status != FilmStatus.READY or not selectors.media_available(film.case):
-        messages.info(request, "The editor opens once the film is ready.")
+    shown = film_shown(film)
+    if shown.gone:
+        messages.info(
+            request,
+            "This film has been deleted, so it cannot be opened in the editor."
+            if shown.state == DELETED
+            else "Filming consent was withdrawn: this film is being deleted and cannot be opened.",
+        )
+        return redirect("films:detail", film_id=film.pk)
+    if film.status != FilmStatus.READY:
+        messages.info(
+            request,
+            "This film could not be processed, so there is nothing to open in the editor."
+            if film.status == FilmStatus.FAILED
+            else "The editor opens once the film is ready.",
+        )
         return redirect("films:detail", film_id=film.pk)
     services.catalogue_ensure(service=film.case.service)
     data = _editor_data(request, film, user)

@@ -18,6 +18,8 @@ from attune.accounts.models import User
 from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.cases.models import Case, CaseState, Cycle, HelpingQuestion
+from attune.cases.services import require_in_order, require_not_future
+from attune.core.dates import day
 from attune.core.errors import PermissionDenied, ServiceError
 from attune.moments import services as moment_services
 from attune.moments.selectors import edit_for_cycle
@@ -25,6 +27,12 @@ from attune.reviews import selectors
 from attune.reviews.models import QuestionWording, Reflection, Rescaling, Review, ReviewedMoment
 
 TEXT_LIMIT = 5000
+
+
+def _first_film_date(cycle: Cycle) -> date | None:
+    """The day the cycle's first film was recorded, when the cycle has no date of its own."""
+    first = cycle.films.order_by("created_at").first()
+    return timezone.localdate(first.created_at) if first else None
 
 
 def _require_guider(actor: User, case: Case) -> None:
@@ -99,12 +107,26 @@ def review_record(
     blockers = selectors.review_blockers(cycle)
     if blockers:
         raise ServiceError(" ".join(blockers))
-    if held_on and held_on > timezone.localdate():
-        raise ServiceError("The review date cannot be in the future.", field="held_on")
+    require_not_future(held_on, message="The review date cannot be in the future.", field="held_on")
     if complete and held_on is None:
         raise ServiceError("Give the date of the shared review.", field="held_on")
-    if next_film_date and held_on and next_film_date < held_on:
-        raise ServiceError("The next film comes after this review.", field="next_film_date")
+    filmed = cycle.filmed_on or _first_film_date(cycle)
+    require_in_order(
+        filmed,
+        held_on,
+        message=(
+            f"The shared review cannot be held before its film was recorded ({day(filmed)})."
+            if filmed
+            else ""
+        ),
+        field="held_on",
+    )
+    require_in_order(
+        held_on,
+        next_film_date,
+        message="The next film comes after this review.",
+        field="next_film_date",
+    )
     # A completed review stays whole: a later save cannot drop a question's re-scaling.
     whole = complete or Review.objects.filter(cycle=cycle, completed_at__isnull=False).exists()
     scores = _clean_scaling(case, scaling or {}, complete=whole)
@@ -156,8 +178,12 @@ def review_record(
         if review.is_complete:
             cycle.reviewed_on = held_on
             if cycle.filmed_on is None:
+<<<<<<< HEAD
                 first = cycle.films.of_family().order_by("created_at").first()
                 cycle.filmed_on = timezone.localdate(first.created_at) if first else held_on
+=======
+                cycle.filmed_on = _first_film_date(cycle) or held_on
+>>>>>>> ux
             cycle.save()
             if next_cycle is not None and next_film_date is not None:
                 next_cycle.planned_film_date = next_film_date
