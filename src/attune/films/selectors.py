@@ -14,14 +14,10 @@ from django.utils import timezone
 from attune.accounts.models import User
 from attune.cases.models import Case, Cycle
 from attune.cases.selectors import Access, access_for, cases_for_user
-<<<<<<< HEAD
-from attune.films.models import Film, FilmPurpose, FilmStatus
-=======
 from attune.consent.models import DeletionStatus, MediaDeletion
 from attune.consent.selectors import MediaState, media_state
-from attune.films.models import Film, FilmStatus
+from attune.films.models import Film, FilmPurpose, FilmStatus
 from attune.vault.models import CaseKey
->>>>>>> ux
 
 MEDIA_ACCESS = {Access.GUIDER, Access.SUPERVISOR}
 
@@ -93,16 +89,11 @@ def films_for_cycle(cycle: Cycle) -> list[Film]:
     return list(cycle.films.of_family().exclude(status=FilmStatus.EXPIRED).order_by("-created_at"))
 
 
-<<<<<<< HEAD
 def review_films_for_cycle(cycle: Cycle) -> list[Film]:
     """Films of the cycle's shared review, kept for the guider's supervision only."""
     return list(cycle.films.of_review().exclude(status=FilmStatus.EXPIRED).order_by("-created_at"))
 
 
-def open_upload_for_cycle(
-    cycle: Cycle, user: User, purpose: str = FilmPurpose.FAMILY
-) -> Film | None:
-=======
 def cases_filming_ended(cases: Iterable[Case]) -> set[int]:
     """The cases (ids) whose media is locked or destroyed: no film will be added to them again,
     so their next step is never a film. Two queries, whatever the number of cases."""
@@ -116,8 +107,9 @@ def cases_filming_ended(cases: Iterable[Case]) -> set[int]:
     )
 
 
-def open_upload_for_cycle(cycle: Cycle, user: User) -> Film | None:
->>>>>>> ux
+def open_upload_for_cycle(
+    cycle: Cycle, user: User, purpose: str = FilmPurpose.FAMILY
+) -> Film | None:
     """The user's unfinished upload that can still be resumed (not past its deadline)."""
     return cycle.films.filter(
         purpose=purpose,
@@ -129,26 +121,17 @@ def open_upload_for_cycle(cycle: Cycle, user: User) -> Film | None:
 
 def film_panel(user: User, case: Case, cycle: Cycle, access: Access) -> dict[str, object]:
     """What the cycle page shows about its films and the uploader."""
-<<<<<<< HEAD
-    from attune.consent.selectors import MediaState, media_state
     from attune.films.services import filming_blockers, review_filming_blockers
-=======
-    from attune.films.services import filming_blockers
->>>>>>> ux
 
     blockers = filming_blockers(case)
     review_blockers = review_filming_blockers(case)
     state = media_state(case)
     return {
-<<<<<<< HEAD
-        "films": films_for_cycle(cycle),
-        "review_films": review_films_for_cycle(cycle),
+        "films": [film_shown(film, state) for film in films_for_cycle(cycle)],
+        "review_films": [film_shown(film, state) for film in review_films_for_cycle(cycle)],
         "may_film_review": not review_blockers,
         "review_film_blockers": review_blockers,
         "open_review_upload": open_upload_for_cycle(cycle, user, FilmPurpose.REVIEW),
-=======
-        "films": [film_shown(film, state) for film in films_for_cycle(cycle)],
->>>>>>> ux
         "may_see_media": may_see_media(access, case) and state == MediaState.AVAILABLE,
         "media_state": state,
         "may_film": not blockers,

@@ -31,7 +31,7 @@ TEXT_LIMIT = 5000
 
 def _first_film_date(cycle: Cycle) -> date | None:
     """The day the cycle's first film was recorded, when the cycle has no date of its own."""
-    first = cycle.films.order_by("created_at").first()
+    first = cycle.films.of_family().order_by("created_at").first()
     return timezone.localdate(first.created_at) if first else None
 
 
@@ -178,12 +178,7 @@ def review_record(
         if review.is_complete:
             cycle.reviewed_on = held_on
             if cycle.filmed_on is None:
-<<<<<<< HEAD
-                first = cycle.films.of_family().order_by("created_at").first()
-                cycle.filmed_on = timezone.localdate(first.created_at) if first else held_on
-=======
                 cycle.filmed_on = _first_film_date(cycle) or held_on
->>>>>>> ux
             cycle.save()
             if next_cycle is not None and next_film_date is not None:
                 next_cycle.planned_film_date = next_film_date
