@@ -49,10 +49,16 @@ def invitation_create(
         raise PermissionDenied("You do not belong to a service.")
     _require_admin(actor, service)
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ServiceError("Someone with this email address already has an account.", field="email")
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.service_id == service.pk:
+        # Their own people are on the admin's People page already: saying so reveals nothing.
+        raise ServiceError("Someone in your service already has this address.", field="email")
     if not (is_guider or is_supervisor or is_service_admin):
         raise ServiceError("Choose at least one role.", field="is_guider")
+    # An address in use in another service gets the same answer, invitation row and audit event
+    # as a new one, so an admin cannot find out who works elsewhere; only the mail differs, and
+    # it goes to the address's owner, who can ask for another address to be used.
+    taken_elsewhere = existing is not None
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -74,14 +80,23 @@ def invitation_create(
             details={"email": email},
         )
         link = base_url.rstrip("/") + reverse("accounts:invitation_accept", args=[secret])
+        if taken_elsewhere:
+            message = (
+                f"Hello {full_name},\n\n{actor.full_name} tried to invite you to join "
+                f"{service.name} on Attune, but this address already has an Attune account in "
+                "another service, and an address belongs to one service only. If you should "
+                f"join {service.name}, ask them to invite you with another address.\n"
+            )
+        else:
+            message = (
+                f"Hello {full_name},\n\n{actor.full_name} has invited you to join "
+                f"{service.name} on Attune.\n\nChoose your password here (the link works "
+                f"for {INVITATION_DAYS} days):\n{link}\n"
+            )
         transaction.on_commit(
             lambda: send_mail(
                 subject=f"You have been invited to {service.name} on Attune",
-                message=(
-                    f"Hello {full_name},\n\n{actor.full_name} has invited you to join "
-                    f"{service.name} on Attune.\n\nChoose your password here (the link works "
-                    f"for {INVITATION_DAYS} days):\n{link}\n"
-                ),
+                message=message,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[email],
             )
@@ -101,6 +116,10 @@ def invitation_accept(*, secret: str, password: str) -> User:
         )
         if invitation is None or not invitation.is_open:
             raise ServiceError("This invitation has expired or has already been used.")
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ServiceError(
+                "This address already has an Attune account. Ask to be invited with another."
+            )
         user = User.objects.create_user(
             invitation.email,
             password,
