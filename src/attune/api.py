@@ -12,25 +12,42 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from attune.accounts.services import api_token_authenticate
 from attune.core.errors import PermissionDenied, ServiceError, TransitionRefused
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 class BearerToken(HttpBearer):
+    """A live API token acts as its owner; a read-only one may not write (403)."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = api_token_authenticate(token)
+        if found is None:
+            return None
+        if request.method not in SAFE_METHODS and not found.can_write:
+            raise PermissionDenied("This API token can only read.")
+        request.user = found.user
+        return found.user
+
+
+class BrowserSession(SessionAuth):
+    """A signed-in browser, CSRF-checked on writes. Nobody signed in is simply not authenticated
+    (401), rather than refused for a missing CSRF token (403) before anyone asked who they are."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 api = NinjaAPI(
     title="Attune API",
     version="1",
     description="Cases, helping questions and the work of Video Interaction Guidance.",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), BrowserSession()],
     urls_namespace="api",
 )
 

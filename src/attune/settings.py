@@ -257,6 +257,9 @@ SESSION_COOKIE_AGE = env_int("ATTUNE_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Messages name children and adults ("Token “…” revoked", "Case for Sam opened"): keep them in the
+# server-side session, never in a cookie the browser stores and sends.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- email ---------------------------------------------------------------------------------------
@@ -332,7 +335,11 @@ LOGGING = {
 # --- Attune --------------------------------------------------------------------------------------
 ATTUNE_SITE_NAME = "Attune"
 ATTUNE_DEFAULT_CYCLES = 3
+# The most cases one person may open in 24 hours (a refusal is audited).
+ATTUNE_CASES_PER_DAY = env_int("ATTUNE_CASES_PER_DAY", 30, minimum=1)
 ATTUNE_API_TOKEN_PREFIX = "att_"  # noqa: S105 (a public prefix, not a secret)
+# How long a new API token lasts unless its maker chooses otherwise (at most 365).
+ATTUNE_API_TOKEN_DAYS = env_int("ATTUNE_API_TOKEN_DAYS", 90, minimum=1)
 
 # --- media ---------------------------------------------------------------------------------------
 ATTUNE_STORAGE = env_str("ATTUNE_STORAGE", "local")

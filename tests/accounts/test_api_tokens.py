@@ -20,7 +20,7 @@ def bearer(secret: str) -> dict[str, str]:
 
 
 def create_token_on_the_page(client: Client, name: str = "My script") -> str:
-    response = client.post("/me/tokens/", {"name": name})
+    response = client.post("/me/tokens/", {"name": name, "scope": "read", "days": "90"})
     assert response.status_code == 200
     found = TOKEN.findall(response.content.decode())
     assert len(found) == 1, "the new token is shown once, in full"

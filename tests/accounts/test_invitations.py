@@ -140,7 +140,7 @@ def test_inviting_needs_a_role_and_a_new_email(
         "/service/people/", {"full_name": "Dup", "email": owner.email.upper(), "is_guider": "on"}
     )
     assert taken.status_code == 200
-    assert "already has an account" in taken.content.decode()
+    assert "Someone in your service already has this address." in taken.content.decode()
     assert not Invitation.objects.exists()
     assert mailoutbox == []
 

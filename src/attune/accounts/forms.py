@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 
-from attune.accounts.models import User
+from attune.accounts.models import TokenScope, User
+from attune.accounts.services import TOKEN_DAYS_CHOICES
 
 
 class InviteForm(forms.Form):
@@ -50,3 +52,18 @@ class SupervisionLinkForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, label="What is it for?")
+    scope = forms.ChoiceField(
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        label="What may it do?",
+    )
+    days = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(d, f"{d} days") for d in TOKEN_DAYS_CHOICES],
+        label="Expires after",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["days"].initial = settings.ATTUNE_API_TOKEN_DAYS

@@ -149,9 +149,17 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
 class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
+    # Null only for a row written before tokens expired; such a token is refused.
+    expires_at = models.DateTimeField(null=True)
     prefix = models.CharField(max_length=16, help_text="The first characters, to recognise it.")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -166,7 +174,15 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is None or self.expires_at <= timezone.now()
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.WRITE
 
 
 class Invitation(models.Model):

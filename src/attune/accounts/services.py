@@ -16,6 +16,7 @@ from attune.accounts.models import (
     Invitation,
     Service,
     SupervisionLink,
+    TokenScope,
     User,
     hash_secret,
 )
@@ -48,10 +49,16 @@ def invitation_create(
         raise PermissionDenied("You do not belong to a service.")
     _require_admin(actor, service)
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ServiceError("Someone with this email address already has an account.", field="email")
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.service_id == service.pk:
+        # Their own people are on the admin's People page already: saying so reveals nothing.
+        raise ServiceError("Someone in your service already has this address.", field="email")
     if not (is_guider or is_supervisor or is_service_admin):
         raise ServiceError("Choose at least one role.", field="is_guider")
+    # An address in use in another service gets the same answer, invitation row and audit event
+    # as a new one, so an admin cannot find out who works elsewhere; only the mail differs, and
+    # it goes to the address's owner, who can ask for another address to be used.
+    taken_elsewhere = existing is not None
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -73,14 +80,23 @@ def invitation_create(
             details={"email": email},
         )
         link = base_url.rstrip("/") + reverse("accounts:invitation_accept", args=[secret])
+        if taken_elsewhere:
+            message = (
+                f"Hello {full_name},\n\n{actor.full_name} tried to invite you to join "
+                f"{service.name} on Attune, but this address already has an Attune account in "
+                "another service, and an address belongs to one service only. If you should "
+                f"join {service.name}, ask them to invite you with another address.\n"
+            )
+        else:
+            message = (
+                f"Hello {full_name},\n\n{actor.full_name} has invited you to join "
+                f"{service.name} on Attune.\n\nChoose your password here (the link works "
+                f"for {INVITATION_DAYS} days):\n{link}\n"
+            )
         transaction.on_commit(
             lambda: send_mail(
                 subject=f"You have been invited to {service.name} on Attune",
-                message=(
-                    f"Hello {full_name},\n\n{actor.full_name} has invited you to join "
-                    f"{service.name} on Attune.\n\nChoose your password here (the link works "
-                    f"for {INVITATION_DAYS} days):\n{link}\n"
-                ),
+                message=message,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[email],
             )
@@ -100,6 +116,10 @@ def invitation_accept(*, secret: str, password: str) -> User:
         )
         if invitation is None or not invitation.is_open:
             raise ServiceError("This invitation has expired or has already been used.")
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ServiceError(
+                "This address already has an Attune account. Ask to be invited with another."
+            )
         user = User.objects.create_user(
             invitation.email,
             password,
@@ -149,12 +169,43 @@ def supervision_link_end(*, actor: User, link: SupervisionLink) -> None:
         audit_record(actor=actor, action=AuditAction.SUPERVISION_LINK_ENDED, obj=link)
 
 
-def api_token_create(*, actor: User, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for `user`. The secret is returned once and only its hash is kept."""
+TOKEN_DAYS_CHOICES = (7, 30, 90, 365)
+
+
+def mfa_required_for(user: User) -> bool:
+    return bool(settings.ATTUNE_REQUIRE_MFA or getattr(user.service, "require_mfa", False))
+
+
+def has_second_factor(user: User) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def api_token_create(
+    *,
+    actor: User,
+    user: User,
+    name: str,
+    scope: str = TokenScope.READ,
+    days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token for `user`, read-only unless asked, expiring after `days` (the
+    ``ATTUNE_API_TOKEN_DAYS`` default, 90). The secret is returned once and only its hash is
+    kept. Where two-factor sign-in is required, only someone who has set it up gets a token: a
+    token must not be a way round the second factor."""
     if actor.pk != user.pk and not (actor.is_superuser or actor.is_service_admin):
         raise PermissionDenied("You can only create tokens for yourself.")
     if actor.is_service_admin and actor.pk != user.pk and actor.service_id != user.service_id:
         raise PermissionDenied("You can only create tokens for yourself.")
+    if mfa_required_for(user) and not has_second_factor(user):
+        raise PermissionDenied("Set up two-factor sign-in before you create an API token.")
+    scope = TokenScope(scope)
+    days = settings.ATTUNE_API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= max(TOKEN_DAYS_CHOICES):
+        raise ServiceError(
+            f"A token lasts between 1 and {max(TOKEN_DAYS_CHOICES)} days.", field="days"
+        )
     secret = settings.ATTUNE_API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -162,9 +213,15 @@ def api_token_create(*, actor: User, user: User, name: str) -> tuple[ApiToken, s
             name=name.strip() or "API token",
             prefix=secret[:10],
             token_hash=hash_secret(secret),
+            scope=scope,
+            expires_at=timezone.now() + timedelta(days=days),
         )
         audit_record(
-            actor=actor, action=AuditAction.API_TOKEN_CREATED, service=user.service, obj=token
+            actor=actor,
+            action=AuditAction.API_TOKEN_CREATED,
+            service=user.service,
+            obj=token,
+            details={"scope": scope.value, "days": days},
         )
     return token, secret
 
@@ -179,12 +236,18 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
             audit_record(actor=actor, action=AuditAction.API_TOKEN_REVOKED, obj=token)
 
 
-def api_token_authenticate(secret: str) -> User | None:
+def api_token_authenticate(secret: str) -> ApiToken | None:
+    """The live token with this secret (not revoked, not expired, its owner active), or None."""
     if not secret.startswith(settings.ATTUNE_API_TOKEN_PREFIX):
         return None
     token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_secret(secret), revoked_at__isnull=True, user__is_active=True)
+        ApiToken.objects.select_related("user", "user__service")
+        .filter(
+            token_hash=hash_secret(secret),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
         .first()
     )
     if token is None:
@@ -193,4 +256,4 @@ def api_token_authenticate(secret: str) -> User | None:
     # Write at most once a minute: a busy script should not turn every read into a write.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token

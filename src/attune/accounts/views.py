@@ -103,8 +103,18 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
-        _, secret = services.api_token_create(actor=user, user=user, name=form.cleaned_data["name"])
-        form = TokenForm()
+        try:
+            _, secret = services.api_token_create(
+                actor=user,
+                user=user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                days=form.cleaned_data["days"],
+            )
+        except ServiceError as exc:
+            form_error(form, exc)
+        else:
+            form = TokenForm()
     return render(
         request,
         "accounts/tokens.html",

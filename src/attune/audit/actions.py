@@ -19,6 +19,7 @@ class AuditAction(StrEnum):
     API_TOKEN_CREATED = "api_token.created"  # noqa: S105 (an event name, not a secret)
     API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
     CASE_CREATED = "case.created"
+    CASE_LIMIT_REACHED = "case.limit_reached"
     CASE_HANDED_OVER = "case.handed_over"
     CASE_STATE_CHANGED = "case.state_changed"
     CASE_UPDATED = "case.updated"

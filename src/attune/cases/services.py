@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.audit.actions import AuditAction
+from attune.audit.models import AuditEvent
 from attune.audit.services import audit_record
 from attune.cases.models import (
     MAX_HELPING_QUESTIONS_PER_ADULT,
@@ -74,10 +75,29 @@ def _check_case_fields(fields: dict[str, Any]) -> None:
     )
 
 
+def _refuse_past_daily_case_limit(actor: User) -> None:
+    """Nobody opens more than ``ATTUNE_CASES_PER_DAY`` cases in 24 hours: a stolen session or a
+    runaway script should not fill a service with cases. The refusal is audited outside any
+    transaction of the caller's, so it stays on record."""
+    limit = settings.ATTUNE_CASES_PER_DAY
+    opened = AuditEvent.objects.filter(
+        action=AuditAction.CASE_CREATED,
+        actor=actor,
+        at__gte=timezone.now() - timedelta(hours=24),
+    ).count()
+    if opened >= limit:
+        audit_record(actor=actor, action=AuditAction.CASE_LIMIT_REACHED, details={"limit": limit})
+        raise ServiceError(
+            f"You have opened {opened} cases in the last 24 hours, the most allowed. "
+            "Try again tomorrow, or ask your service admin if this is real work."
+        )
+
+
 def case_create(*, actor: User, guider: User | None = None, **fields: Any) -> Case:
     service = actor.service
     if service is None:
         raise PermissionDenied("You do not belong to a service.")
+    _refuse_past_daily_case_limit(actor)
     guider = guider or actor
     if guider.pk != actor.pk and not actor.is_service_admin:
         raise PermissionDenied("Only a service admin can open a case for another guider.")
@@ -383,6 +403,8 @@ def case_create_with_adults(
     *, actor: User, guider: User | None, adults: list[dict[str, Any]], **fields: Any
 ) -> Case:
     """Open a case and add its adults in one transaction (used by the API)."""
+    if actor.service is not None:
+        _refuse_past_daily_case_limit(actor)
     with transaction.atomic():
         case = case_create(actor=actor, guider=guider, **fields)
         for adult in adults:

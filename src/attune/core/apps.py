@@ -11,10 +11,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import pre_save
 
         from attune.core import jobs  # noqa: F401 (registers the scratch sweep with the worker)
+        from attune.core.text import clean_model_text
 
         connection_created.connect(_owner_only_sqlite, dispatch_uid="attune-sqlite-0600")
+        pre_save.connect(clean_model_text, dispatch_uid="attune-clean-text")
 
 
 def _owner_only_sqlite(sender: object, connection: Any, **kwargs: Any) -> None:

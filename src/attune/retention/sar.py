@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -27,6 +28,7 @@ from attune.consent.models import ConsentRecord
 from attune.consent.selectors import active_scopes, receipts_for_case
 from attune.core.errors import ServiceError
 from attune.films.models import Film
+from attune.moments.models import Moment
 from attune.safeguarding.models import Concern
 from attune.vault.models import ObjectKind, VaultObject
 from attune.vault.services import MediaGone, object_decrypt_to
@@ -63,6 +65,42 @@ class Person:
         if self.adult:
             return f"{self.adult.relationship or self.adult.get_kind_display()} in {self.case}"
         return f"the child in {self.case}"
+
+
+#: What higher apps hold about a person (the reviews app: the adult's own words). Each section
+#: is a function of the person returning ``{name: rows}`` to add to the export; it is registered
+#: from the app's ``AppConfig.ready``, as retention may not import the apps above it.
+SarSection = Callable[["Person"], dict[str, Any]]
+SAR_SECTIONS: list[SarSection] = []
+
+
+def sar_section(func: SarSection) -> SarSection:
+    SAR_SECTIONS.append(func)
+    return func
+
+
+def _moments(case: Case) -> list[dict[str, Any]]:
+    """Every moment marked in the case's films: what the guider wrote about it and the question
+    kept for the shared review. Both are about the child and the adults filmed with them."""
+    moments = (
+        Moment.objects.filter(film__case=case)
+        .select_related("film__cycle")
+        .prefetch_related("principles")
+        .order_by("film__created_at", "start_frame")
+    )
+    return [
+        {
+            "film": str(m.film_id),
+            "cycle": m.film.cycle.number,
+            "kind": m.get_kind_display(),
+            "start_seconds": round(m.start_frame / m.film.fps, 2) if m.film.fps else None,
+            "principles": [p.name for p in m.principles.all()],
+            "notes": m.notes,
+            "question_for_the_review": m.question,
+            "marked": _when(m.created_at),
+        }
+        for m in moments
+    ]
 
 
 def people_of_case(case: Case) -> list[Person]:
@@ -252,6 +290,9 @@ def collect(person: Person) -> dict[str, Any]:
         .prefetch_related("amendments__recorded_by")
         .order_by("recorded_at")
     ]
+    data["moments"] = _moments(case)
+    for section in SAR_SECTIONS:
+        data.update(section(person))
     data["activity"] = [{"at": _when(e.at), "by": e.actor_label, "what": e.action} for e in events]
     return data
 
