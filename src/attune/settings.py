@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widgets' own templates, for the project's form renderer
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -153,6 +154,9 @@ TEMPLATES = [
     }
 ]
 
+# Every form rendered whole ({{ form }}, {{ field.as_field_group }}) uses Attune's field markup.
+FORM_RENDERER = "attune.core.forms.AttuneFormRenderer"
+
 # --- database ------------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
@@ -206,6 +210,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "attune.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "attune.accounts.forms.SignInForm"}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 # Seconds; also how long a sign-in counts as fresh proof for setting up a first authenticator.

@@ -157,7 +157,7 @@ def test_an_invalid_case_form_shows_errors_beside_the_fields(
     )
 
     html = html_of(response)
-    assert "This field is required." in field_block(html, "child_name")
+    assert "Enter child&#x27;s name." in field_block(html, "child_name")
     assert "Give a date of birth or an age." in field_block(html, "child_date_of_birth")
     assert 'class="field has-error"' in html
     assert not Case.objects.filter(guider=owner).exists()
@@ -209,7 +209,7 @@ def test_withdrawal_without_a_reason_asks_for_one_beside_the_field(
 
     reason = field_block(html, "reason")
     assert "Why is the work ending?" in reason
-    assert "This field is required." in reason
+    assert "Say why the work is ending." in reason
     assert "(optional)" not in reason
     case.refresh_from_db()
     assert case.state == CaseState.REFERRED

@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import LoginForm
 from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 
 from attune.accounts.models import TokenScope, User
 from attune.accounts.services import TOKEN_DAYS_CHOICES
+from attune.core.forms import AttuneForm, plain_english
 
 
-class InviteForm(forms.Form):
+class InviteForm(AttuneForm):
     full_name = forms.CharField(max_length=200)
     email = forms.EmailField()
     is_guider = forms.BooleanField(required=False, label="Guider")
@@ -19,7 +21,7 @@ class InviteForm(forms.Form):
     is_service_admin = forms.BooleanField(required=False, label="Service admin")
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(AttuneForm):
     password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput)
     password2 = forms.CharField(label="Type it again", widget=forms.PasswordInput)
 
@@ -40,7 +42,7 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
-class SupervisionLinkForm(forms.Form):
+class SupervisionLinkForm(AttuneForm):
     supervisor = forms.ModelChoiceField(queryset=User.objects.none())
     supervisee = forms.ModelChoiceField(queryset=User.objects.none(), label="Guider supervised")
 
@@ -50,7 +52,7 @@ class SupervisionLinkForm(forms.Form):
         self.fields["supervisee"].queryset = people.filter(is_guider=True)  # type: ignore[attr-defined]
 
 
-class TokenForm(forms.Form):
+class TokenForm(AttuneForm):
     name = forms.CharField(max_length=100, label="What is it for?")
     scope = forms.ChoiceField(
         choices=TokenScope.choices,
@@ -67,3 +69,15 @@ class TokenForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["days"].initial = settings.ATTUNE_API_TOKEN_DAYS
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form in Attune's words. The page has one "Forgotten your password?"
+    link of its own, so the password field's help text (allauth's second link) is dropped."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""
+        self.fields["login"].label = "Email address"
+        self.fields["password"].label = "Password"
+        plain_english(self)

@@ -5,18 +5,19 @@ from typing import Any
 from django import forms
 
 from attune.accounts.models import Service, User
+from attune.core.forms import AttuneForm
 from attune.supervision.forms import DateInput
 from attune.supervision.models import AccreditationTargets
 
 
-class RolesForm(forms.Form):
+class RolesForm(AttuneForm):
     is_guider = forms.BooleanField(required=False, label="Guider")
     is_trainee = forms.BooleanField(required=False, label="In training (needs supervision)")
     is_supervisor = forms.BooleanField(required=False, label="Supervisor")
     is_service_admin = forms.BooleanField(required=False, label="Service admin")
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(AttuneForm):
     to_guider = forms.ModelChoiceField(queryset=User.objects.none(), label="Hand to")
 
     def __init__(self, *args: Any, guiders: Any, **kwargs: Any) -> None:
@@ -40,7 +41,7 @@ class TargetsForm(forms.ModelForm[AccreditationTargets]):
         fields = [f"stage{n}_{what}" for n in (1, 2, 3) for what in ("cycles", "clients", "hours")]
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(AttuneForm):
     start = forms.DateField(widget=DateInput, label="From")
     end = forms.DateField(widget=DateInput, label="To")
 

@@ -43,6 +43,7 @@ class AuditAction(StrEnum):
     FILM_ANALYSIS_REQUESTED = "film.analysis_requested"
     FILM_FAILED = "film.failed"
     FILM_READY = "film.ready"
+    FILM_REMOVED = "film.removed"
     FILM_REQUEUED = "film.requeued"
     FILM_RETRIED = "film.retried"
     FILM_SPEAKERS_RELABELLED = "film.speakers_relabelled"

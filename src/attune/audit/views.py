@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.audit import selectors
+from attune.core.forms import AttuneForm
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(AttuneForm):
     action = forms.CharField(required=False)
     actor = forms.CharField(required=False, label="Person (email)")
     case = forms.CharField(required=False, label="Case reference")

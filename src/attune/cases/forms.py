@@ -6,6 +6,7 @@ from django import forms
 
 from attune.accounts.models import User
 from attune.cases.models import Adult, Case, Cycle, HelpingQuestion, InitialMeeting
+from attune.core.forms import AttuneForm, AttuneModelForm
 
 
 class DateInput(forms.DateInput):
@@ -15,7 +16,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(AttuneModelForm):
     class Meta:
         model = Case
         fields = [
@@ -55,21 +56,22 @@ class CaseCreateForm(CaseForm):
             self.fields["guider"].queryset = guiders  # type: ignore[attr-defined]
 
 
-class AdultForm(forms.ModelForm):
+class AdultForm(AttuneModelForm):
     class Meta:
         model = Adult
         fields = ["name", "kind", "relationship", "has_parental_responsibility"]
         widgets = {"kind": forms.RadioSelect}
+        labels = {"name": "Adult's name", "kind": "Who they are"}
 
 
-class InitialMeetingForm(forms.ModelForm):
+class InitialMeetingForm(AttuneModelForm):
     class Meta:
         model = InitialMeeting
         fields = ["met_on", "agreed"]
         widgets = {"met_on": DateInput(), "agreed": forms.Textarea(attrs={"rows": 4})}
 
 
-class HelpingQuestionForm(forms.ModelForm):
+class HelpingQuestionForm(AttuneModelForm):
     class Meta:
         model = HelpingQuestion
         fields = ["adult", "text", "baseline", "hoped_for"]
@@ -88,14 +90,14 @@ class HelpingQuestionForm(forms.ModelForm):
         self.fields["adult"].empty_label = None  # type: ignore[attr-defined]
 
 
-class CycleForm(forms.ModelForm):
+class CycleForm(AttuneModelForm):
     class Meta:
         model = Cycle
         fields = ["planned_film_date", "planned_review_date", "filmed_on", "reviewed_on"]
         widgets = {name: DateInput() for name in fields}
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(AttuneForm):
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -109,3 +111,4 @@ class TransitionForm(forms.Form):
             reason.required = True
             reason.label = "Why is the work ending?"
             reason.help_text = "For example, the family asked to stop. The record is kept."
+            reason.error_messages["required"] = "Say why the work is ending."

@@ -231,6 +231,7 @@ TIMELINE_LABELS = {
     "film.retried": "Film processing retried",
     "film.requeued": "Film processing restarted",
     "film.upload_expired": "Unfinished film upload removed",
+    "film.removed": "Upload that could not be processed removed",
     "film.analysed": "Moment finder ran",
     "film.speakers_relabelled": "Speakers relabelled",
     "film.speakers_reset": "Speaker corrections undone",

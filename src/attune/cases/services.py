@@ -332,6 +332,21 @@ TRANSITION_LABELS: dict[str, str] = {
 }
 
 
+#: Steps back (from closing to the cycles) and ending the work early are offered, never urged:
+#: the page shows them as secondary buttons beside the step forward.
+BACK_OR_OUT = {(CaseState.CLOSING, CaseState.IN_CYCLES)}
+
+
+def transition_is_forward(from_state: str, to_state: str) -> bool:
+    return to_state != CaseState.WITHDRAWN and (from_state, to_state) not in BACK_OR_OUT
+
+
+def transition_label(from_state: str, to_state: str) -> str:
+    if (from_state, to_state) == (CaseState.CLOSING, CaseState.IN_CYCLES):
+        return "Go back to the cycles"
+    return TRANSITION_LABELS[to_state]
+
+
 def transition_blockers(case: Case, to_state: str) -> list[str]:
     """Why `case` cannot move to `to_state` now, in plain English. Empty when it can."""
     if to_state not in TRANSITIONS.get(case.state, set()):

@@ -49,6 +49,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": CaseState.choices,
             "overdue_count": overdue,
+            "has_cases": bool(rows) or selectors.cases_for_user(user).exists(),
             "can_create": user.is_guider or user.is_service_admin,
         },
     )
@@ -81,7 +82,12 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = selectors.case_for_user(user, reference)
     services.case_viewed(actor=user, case=case, page="case")
     transitions = [
-        (state, services.TRANSITION_LABELS[state], services.transition_blockers(case, state))
+        (
+            state,
+            services.transition_label(case.state, state),
+            services.transition_blockers(case, state),
+            services.transition_is_forward(case.state, state),
+        )
         for state in sorted(services.TRANSITIONS[case.state], key=list(CaseState.values).index)
     ]
     questions_by_adult = {
@@ -281,7 +287,7 @@ def case_transition(request: HttpRequest, reference: str, state: str) -> HttpRes
             "case": case,
             "form": form,
             "to_state": state,
-            "label": services.TRANSITION_LABELS[state],
+            "label": services.transition_label(case.state, state),
             "blockers": blockers,
             "needs_reason": state == CaseState.WITHDRAWN,
         },

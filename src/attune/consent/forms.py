@@ -14,11 +14,12 @@ from attune.consent.models import (
     SignatureMethod,
     WithdrawalChannel,
 )
+from attune.core.forms import AttuneForm
 
 DATA_URL_PREFIX = "data:image/png;base64,"
 
 
-class ConsentCaptureForm(forms.Form):
+class ConsentCaptureForm(AttuneForm):
     scopes = forms.MultipleChoiceField(
         choices=Scope.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -73,7 +74,7 @@ class ConsentCaptureForm(forms.Form):
             ) from exc
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(AttuneForm):
     scopes = forms.MultipleChoiceField(
         label="What is withdrawn",
         choices=Scope.choices,
@@ -101,7 +102,7 @@ class WithdrawForm(forms.Form):
             self.initial.setdefault("asked_on", timezone.localdate())
 
 
-class ConsentFormEditForm(forms.Form):
+class ConsentFormEditForm(AttuneForm):
     title = forms.CharField(max_length=200)
     introduction = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -34,7 +34,16 @@ def consent_capture(request: HttpRequest, reference: str, adult_id: int) -> Http
     case = _case_for_guider(request, reference)
     adult = adult_for_case(case, adult_id)
     version = services.consent_form_current_version(service=case.service)
-    form = ConsentCaptureForm(request.POST or None, request.FILES or None, version=version)
+    previous = selectors.current_record(adult)
+    agreed = selectors.active_scopes(previous) if previous else set()
+    # Signing again starts from what is agreed and still in force (to stop any of it is a
+    # withdrawal), so the form is never refused for leaving those unticked.
+    form = ConsentCaptureForm(
+        request.POST or None,
+        request.FILES or None,
+        version=version,
+        initial={"scopes": sorted(agreed)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         paper = data.get("paper")
@@ -43,7 +52,7 @@ def consent_capture(request: HttpRequest, reference: str, adult_id: int) -> Http
                 actor=signed_in_user(request),
                 case=case,
                 adult=adult,
-                scopes=data["scopes"],
+                scopes=sorted(set(data["scopes"]) | agreed),
                 method=data["method"],
                 signed_on=data["signed_on"],
                 typed_name=data["typed_name"],
@@ -59,7 +68,6 @@ def consent_capture(request: HttpRequest, reference: str, adult_id: int) -> Http
         else:
             messages.success(request, f"{adult.name}'s consent is recorded.")
             return redirect("cases:detail", reference=case.reference)
-    previous = selectors.current_record(adult)
     return render(
         request,
         "consent/capture.html",
@@ -68,7 +76,7 @@ def consent_capture(request: HttpRequest, reference: str, adult_id: int) -> Http
             "adult": adult,
             "version": version,
             "form": form,
-            "previous_active": sorted(selectors.active_scopes(previous)) if previous else [],
+            "previous_active": [label for value, label in Scope.choices if value in agreed],
             "witness": signed_in_user(request),
         },
     )

@@ -237,6 +237,47 @@ def film_retry(*, actor: User, film: Film) -> Film:
     return film
 
 
+def film_may_retry(film: Film) -> bool:
+    """Retrying helps only a film that failed while its upload is still kept: a file refused for
+    what it is (not a video, a PDF) had its upload removed, and would fail the same way again."""
+    return film.status == FilmStatus.FAILED and (
+        film.original_id is not None or film.parts.exists()
+    )
+
+
+#: The film's own stored files, by field: whatever processing had made before it stopped.
+FILM_OBJECT_FIELDS = ("original", "playable", "poster", "sprite", "sprite_index", "waveform")
+
+
+def film_remove(*, actor: User, film: Film) -> None:
+    """Remove a film that could not be processed: its row, its upload and whatever processing
+    made of it, from the vault, audited with the file's name. A film that is ready, or still
+    uploading or processing, is not removed this way."""
+    if film.case.guider_id != actor.pk:
+        raise PermissionDenied("Only the case's guider can remove a failed upload.")
+    with transaction.atomic():
+        film = Film.objects.select_for_update().select_related("case").get(pk=film.pk)
+        if film.status not in {FilmStatus.FAILED, FilmStatus.EXPIRED}:
+            raise ServiceError("Only an upload that could not be processed can be removed.")
+        objects = [part.object for part in film.parts.select_related("object")]
+        objects += [obj for name in FILM_OBJECT_FIELDS if (obj := getattr(film, name)) is not None]
+        audit_record(
+            actor=actor,
+            action=AuditAction.FILM_REMOVED,
+            case=film.case,
+            obj=film,
+            details={
+                "filename": film.original_filename,
+                "status": film.status,
+                "objects": len(objects),
+            },
+        )
+        film.delete()  # the upload parts' rows go with it
+        for obj in objects:
+            object_delete(obj)
+        film.case.save(update_fields=["updated_at"])
+
+
 def film_viewed(*, actor: User, film: Film) -> None:
     audit_record(actor=actor, action=AuditAction.FILM_VIEWED, case=film.case, obj=film)
 

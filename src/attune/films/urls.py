@@ -9,4 +9,5 @@ urlpatterns = [
     path("<uuid:film_id>/status/", views.film_status, name="status"),
     path("<uuid:film_id>/media/<str:kind>", views.film_media, name="media"),
     path("<uuid:film_id>/retry/", views.film_retry, name="retry"),
+    path("<uuid:film_id>/remove/", views.film_remove, name="remove"),
 ]

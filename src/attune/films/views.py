@@ -36,6 +36,7 @@ def film_detail(request: HttpRequest, film_id: str) -> HttpResponse:
         and state == MediaState.AVAILABLE,
         "media_state": state,
         "film_shown": selectors.film_shown(film, state),
+        "may_retry": services.film_may_retry(film),
         "is_guider": film.case.guider_id == request.user.pk,
     }
     if context["may_see_media"] and film.status == FilmStatus.READY:
@@ -113,3 +114,19 @@ def film_retry(request: HttpRequest, film_id: str) -> HttpResponse:
     else:
         messages.success(request, "Processing will start again shortly.")
     return redirect("films:detail", film_id=film.pk)
+
+
+@login_required
+@require_POST
+def film_remove(request: HttpRequest, film_id: str) -> HttpResponse:
+    film, access = selectors.film_for_user(signed_in_user(request), film_id)
+    if access != Access.GUIDER:
+        raise Forbidden("Only the case's guider can remove a failed upload.")
+    name = film.original_filename or "The upload"
+    try:
+        services.film_remove(actor=signed_in_user(request), film=film)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("films:detail", film_id=film.pk)
+    messages.success(request, f"“{name}” is removed, with everything stored of it.")
+    return redirect("cases:cycle", reference=film.case.reference, number=film.cycle.number)

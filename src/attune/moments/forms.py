@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 
+from attune.core.forms import AttuneForm
 from attune.moments.models import Behaviour, Principle
 
 
-class PrincipleForm(forms.Form):
+class PrincipleForm(AttuneForm):
     name = forms.CharField(max_length=120)
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000

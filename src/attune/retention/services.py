@@ -27,6 +27,7 @@ from attune.consent.models import (
     MediaDeletion,
 )
 from attune.consent.selectors import MediaState, media_state
+from attune.core.dates import day
 from attune.films.media import OUTPUTS
 from attune.films.models import Film
 from attune.moments.models import Render
@@ -77,7 +78,7 @@ def _receipt_reason(deletion: MediaDeletion) -> str:
         w = deletion.withdrawal
         return (
             f"Filming consent withdrawn: {w.asked_by} asked {w.get_channel_display().lower()} "
-            f"on {w.asked_on:%d %b %Y}."
+            f"on {day(w.asked_on)}."
         )[:300]
     days = deletion.retention_days or 0
     return (

@@ -8,13 +8,14 @@ from typing import Any
 from django import forms
 
 from attune.cases.models import Adult, HelpingQuestion
+from attune.core.forms import AttuneForm
 from attune.moments.models import Moment
 from attune.reviews.models import Review
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(AttuneForm):
     held_on = forms.DateField(label="Date of the shared review", required=False, widget=DATE)
     attendees = forms.CharField(
         label="Who attended", required=False, help_text="e.g. Jo (mum), the guider."
@@ -111,7 +112,7 @@ class ReviewForm(forms.Form):
         }
 
 
-class RewordForm(forms.Form):
+class RewordForm(AttuneForm):
     text = forms.CharField(
         label="The helping question, in the adult's own words",
         widget=forms.Textarea(attrs={"rows": 3}),

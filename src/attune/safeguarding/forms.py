@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from attune.core.forms import AttuneForm
 
-class ConcernForm(forms.Form):
+
+class ConcernForm(AttuneForm):
     seen_or_heard = forms.CharField(
         label="What was seen or heard",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -34,7 +36,7 @@ class ConcernForm(forms.Form):
             )
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(AttuneForm):
     text = forms.CharField(
         label="What is added or corrected",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from attune.cases.models import Case
+from attune.core.forms import AttuneForm
 from attune.moments.models import Moment
 from attune.supervision.models import STAGES, EvaluationKind, Mode, RecordKind
 
@@ -18,7 +19,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class SessionForm(forms.Form):
+class SessionForm(AttuneForm):
     held_on = forms.DateField(label="Date", widget=DateInput, initial=timezone.localdate)
     minutes = forms.IntegerField(label="Length (minutes)", min_value=5, max_value=480, initial=60)
     mode = forms.ChoiceField(label="How", choices=Mode.choices, initial=Mode.REMOTE)
@@ -52,7 +53,7 @@ class SessionForm(forms.Form):
         )
 
 
-class StageRecordForm(forms.Form):
+class StageRecordForm(AttuneForm):
     kind = forms.ChoiceField(label="What happened", choices=RecordKind.choices)
     stage = forms.TypedChoiceField(choices=STAGES, coerce=int)
     held_on = forms.DateField(label="Date", widget=DateInput, initial=timezone.localdate)
@@ -67,7 +68,7 @@ class StageRecordForm(forms.Form):
             ]
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(AttuneForm):
     kind = forms.ChoiceField(label="What it is", choices=EvaluationKind.choices)
     stage = forms.TypedChoiceField(choices=STAGES, coerce=int)
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))

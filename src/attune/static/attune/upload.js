@@ -34,6 +34,27 @@ async function api(url, options = {}) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// What the browser already knows about a file before any of it is sent. A file that says it is a
+// PDF, a picture, a sound or a document is not a film: it is stopped here, with its name, rather
+// than uploaded in full only to be refused. The server still checks every file that does arrive.
+const VIDEO_EXTENSIONS = new Set(["mp4", "mov", "m4v", "mkv", "webm", "avi", "3gp", "mts", "m2ts", "mpg", "mpeg", "wmv", "ts"]);
+const KINDS = [
+  [/^application\/pdf$/, "a PDF document"],
+  [/^image\//, "a picture"],
+  [/^audio\//, "a sound recording"],
+  [/^text\//, "a text file"],
+  [/^application\/(msword|vnd\.|zip|x-zip)/, "a document or archive"],
+];
+
+export function notAVideo(file) {
+  const extension = (file.name.split(".").pop() || "").toLowerCase();
+  const type = file.type || "";
+  if (type.startsWith("video/") || VIDEO_EXTENSIONS.has(extension)) return "";
+  const known = KINDS.find(([pattern]) => pattern.test(type));
+  const what = known ? known[1] : `a .${extension || "unknown"} file`;
+  return `“${file.name}” is not a video (it looks like ${what}). Choose the film itself: MP4, MOV, MKV, WebM, AVI or 3GP.`;
+}
+
 class Uploader {
   constructor(root) {
     this.root = root;
@@ -71,6 +92,12 @@ class Uploader {
   // One upload at a time: the file picker is off until this one ends.
   async begin(file) {
     if (this.busy) return;
+    const refusal = notAVideo(file);
+    if (refusal) {
+      this.showError(refusal);
+      this.input.value = "";
+      return;
+    }
     this.busy = true;
     this.input.disabled = true;
     this.root.classList.add("is-uploading");

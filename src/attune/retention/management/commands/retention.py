@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from attune.consent.models import DeletionStatus, MediaDeletion
+from attune.core.dates import day_time
 from attune.retention.services import retention_sweep
 
 
@@ -37,5 +38,5 @@ class Command(BaseCommand):
             elif row.due_at <= now:
                 when = "due now"
             else:
-                when = timezone.localtime(row.due_at).strftime("%d %b %Y %H:%M")
+                when = day_time(row.due_at)
             self.stdout.write(f"{row.case.reference}\t{row.get_reason_display()}\t{when}")
