@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # /api/docs renders with the Swagger UI files in its package, not from a CDN
     "allauth",
     "allauth.account",
     "allauth.mfa",
