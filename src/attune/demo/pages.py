@@ -119,6 +119,11 @@ def demo_pages() -> list[DemoPage]:
         DemoPage("family", "consent-sign", reverse("consent:capture", args=[ref, mum.pk])),
         DemoPage("family", "consent-print", reverse("consent:print", args=[ref, mum.pk])),
         DemoPage("family", "letter-print", reverse("letters:print", args=[closing.reference])),
+        DemoPage(
+            "family",
+            "letter-print-family-copy",
+            reverse("letters:print", args=[closing.reference]) + "?copy=family",
+        ),
         DemoPage("trainee", "caseload", reverse("cases:caseload")),
         *_case_pages("trainee", trainees, "current"),
         DemoPage("trainee", "supervision", reverse("supervision:home")),
