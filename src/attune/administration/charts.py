@@ -10,9 +10,9 @@ from django.utils.text import slugify
 # Drawn at the size it is read (13 px text, one unit a pixel) and narrow enough for a phone's
 # card: the SVG shrinks only below its own width, so its text stays legible.
 ROW = 26
-LABEL_WIDTH = 120
-BAR_WIDTH = 120
-FIGURE_WIDTH = 100
+LABEL_WIDTH = 150
+BAR_WIDTH = 110
+FIGURE_WIDTH = 95
 
 
 def bar_chart(title: str, values: dict[str, int | float | str | None]) -> SafeString:
