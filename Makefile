@@ -7,7 +7,7 @@ export ATTUNE_DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/attune_test
 
-.PHONY: run install lock upgrade lock-check migrate demo test lint typecheck layers test-sqlite test-postgres test-e2e bench clean
+.PHONY: run install lock upgrade lock-check migrate demo test lint typecheck layers test-sqlite test-postgres test-e2e bench screenshots clean
 
 # The whole dependency tree is pinned in uv.lock; uv itself is pinned here and installed from PyPI
 # into its own small environment, so nothing is installed by hand.
@@ -60,7 +60,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy src tests bench
+	$(BIN)/mypy src tests bench scripts
 
 # The layers contract in pyproject.toml: an app that imports one above it fails the build.
 layers: install
@@ -79,6 +79,10 @@ test-e2e: install
 	ATTUNE_DATA_DIR=$$(mktemp -d) ATTUNE_TEST_SQLITE_FILE=1 $(BIN)/pytest -m e2e -q
 
 test: lock-check lint typecheck layers test-sqlite test-postgres test-e2e
+
+# One PNG per page and role at 1366 px and 375 px of a freshly seeded demo, in var/screenshots/.
+screenshots: install
+	$(BIN)/python scripts/screenshots.py --port $(or $(SCREENSHOTS_PORT),8230)
 
 bench: install
 	$(BIN)/python bench/films.py --quick

@@ -9,7 +9,7 @@ import importlib
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -49,6 +49,9 @@ api = NinjaAPI(
     description="Cases, helping questions and the work of Video Interaction Guidance.",
     auth=[BearerToken(), BrowserSession()],
     urls_namespace="api",
+    # No deep links: Swagger UI puts each as a link inside the operation's button (a control
+    # nested in a control, too small to touch).
+    docs=Swagger(settings={"deepLinking": False}),
 )
 
 

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # the widgets' own templates, for the project's form renderer
     "django_htmx",
+    "ninja",  # /api/docs renders with the Swagger UI files in its package, not from a CDN
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -7,18 +7,22 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
+# Drawn at the size it is read (13 px text, one unit a pixel) and narrow enough for a phone's
+# card: the SVG shrinks only below its own width, so its text stays legible.
 ROW = 26
-LABEL_WIDTH = 190
-BAR_WIDTH = 300
+LABEL_WIDTH = 150
+BAR_WIDTH = 110
+FIGURE_WIDTH = 95
 
 
 def bar_chart(title: str, values: dict[str, int | float | str | None]) -> SafeString:
     numbers = [v for v in values.values() if isinstance(v, int | float)]
     top = max(numbers, default=0) or 1
     height = ROW * len(values) + 10
-    width = LABEL_WIDTH + BAR_WIDTH + 120
+    width = LABEL_WIDTH + BAR_WIDTH + FIGURE_WIDTH
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
+        f'style="max-width: {width}px" font-size="13" '
         f'aria-labelledby="chart-{slugify(title)}"><title id="chart-{slugify(title)}">'
         f"{escape(title)}</title>"
     ]

@@ -33,7 +33,7 @@ export function startComments(root, { api, seek, now, video, say, selected = () 
 
   // The strip of markers sits just above the overview, which shows the whole film.
   const overview = root.querySelector("[data-overview]");
-  const strip = el("div", { class: "comment-strip", "data-comment-strip": "", "aria-label": "Comments on the film" });
+  const strip = el("div", { class: "comment-strip", "data-comment-strip": "", role: "group", "aria-label": "Comments on the film" });
   overview.parentNode.insertBefore(strip, overview);
 
   function goTo(thread) {

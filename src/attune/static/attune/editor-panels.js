@@ -25,6 +25,16 @@ function describe(moment, clock) {
   return `Clip · ${clock.timecode(moment.start_frame)} → ${clock.timecode(moment.end_frame)} · ${formatLength(clock.seconds(moment.end_frame - moment.start_frame))}`;
 }
 
+// A moment's name for lists and screen readers: its review question, else its principles, else
+// its kind; the timecode follows, since several moments may share a principle.
+export function momentName(moment, ctx) {
+  const kind = moment.kind === "still" ? "Still" : "Clip";
+  const principles = moment.principles.map((id) => ctx.principles.get(id)?.name).filter(Boolean);
+  const what = (moment.question || "").trim() || principles.join(", ");
+  const at = ctx.clock.timecode(moment.start_frame);
+  return what ? `${kind}: ${what} (at ${at})` : `${kind} at ${at}`;
+}
+
 function longWarning(moment, clock, limits) {
   const seconds = clock.seconds(moment.end_frame - moment.start_frame);
   if (moment.kind !== "clip" || seconds <= limits.clip_seconds + 1e-9) return null;
@@ -270,9 +280,9 @@ export function renderList(list, ctx) {
       ctx.canEdit && ctx.forEdit
         ? h(
             "label",
-            { class: "in-edit small", title: "In the edit" },
-            h("input", { type: "checkbox", checked: inEdit, onchange: () => ctx.actions.toggleEdit(moment.id), "aria-label": `Moment ${i + 1} in the edit` }),
-            "Edit",
+            { class: "in-edit small" },
+            h("input", { type: "checkbox", checked: inEdit, onchange: () => ctx.actions.toggleEdit(moment.id), "aria-label": `In the edit: ${momentName(moment, ctx)}` }),
+            "In the edit",
           )
         : null,
     );
@@ -288,7 +298,7 @@ export function renderEdit(list, totals, warnings, ctx, otherFilms) {
   const order = ctx.state.edit;
   const rows = order.map((id, i) => {
     const moment = ctx.state.moments.find((m) => m.id === id);
-    const label = moment ? describe(moment, ctx.clock) : others.get(id) || "A moment from another film";
+    const label = moment ? momentName(moment, ctx) : others.get(id) || "A moment from another film";
     return h(
       "li",
       { class: "edit-item", "data-edit-item": id, tabindex: "0", "aria-label": `${i + 1} of ${order.length}: ${label}` },
@@ -299,9 +309,9 @@ export function renderEdit(list, totals, warnings, ctx, otherFilms) {
         ? h(
             "span",
             { class: "edit-buttons" },
-            h("button", { type: "button", class: "tbtn tbtn-small", "data-move": "up", "aria-label": "Move up", disabled: i === 0, onclick: () => ctx.actions.moveInEdit(id, -1), text: "↑" }),
-            h("button", { type: "button", class: "tbtn tbtn-small", "data-move": "down", "aria-label": "Move down", disabled: i === order.length - 1, onclick: () => ctx.actions.moveInEdit(id, 1), text: "↓" }),
-            h("button", { type: "button", class: "tbtn tbtn-small", "aria-label": "Take out of the edit", onclick: () => ctx.actions.toggleEdit(id), text: "×" }),
+            h("button", { type: "button", class: "tbtn tbtn-small", "data-move": "up", "aria-label": `Move up: ${label}`, disabled: i === 0, onclick: () => ctx.actions.moveInEdit(id, -1), text: "↑" }),
+            h("button", { type: "button", class: "tbtn tbtn-small", "data-move": "down", "aria-label": `Move down: ${label}`, disabled: i === order.length - 1, onclick: () => ctx.actions.moveInEdit(id, 1), text: "↓" }),
+            h("button", { type: "button", class: "tbtn tbtn-small", "aria-label": `Take out of the edit: ${label}`, onclick: () => ctx.actions.toggleEdit(id), text: "×" }),
           )
         : null,
     );

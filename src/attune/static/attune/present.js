@@ -25,6 +25,11 @@ let stopped = false;
 let checkTimer = null;
 
 function say(text) { status.textContent = text; }
+// Play state, speed and loop, said to a screen reader as a sighted person sees them change.
+function speak(text) {
+  const spoken = root.querySelector("[data-spoken]");
+  if (spoken) spoken.textContent = text;
+}
 function current() { return items[index]; }
 function label(item, i) { return `${item.kind === "clip" ? "Clip" : "Still"} ${i + 1} of ${items.length}`; }
 function tell(message) { if (channel) channel.postMessage(message); }
@@ -144,7 +149,10 @@ async function play() {
   if (stopped || current()?.kind !== "clip") return;
   setHeld(false);
   video.playbackRate = speed;
-  try { await video.play(); } catch (err) { say("Tap Play on this screen to start."); }
+  try {
+    await video.play();
+    speak(speed === 1 ? "Playing" : `Playing at ${speed}×`);
+  } catch (err) { say("Tap Play on this screen to start."); }
   announce();
 }
 
@@ -153,6 +161,7 @@ function hold() {
   if (held) { play(); return; }
   video.pause();
   setHeld(true);
+  speak("Held still");
   announce();
 }
 
@@ -165,6 +174,7 @@ function setLoop(value) {
   loop = value;
   video.loop = loop;
   root.querySelector('[data-action="loop"]').setAttribute("aria-pressed", String(loop));
+  speak(loop ? "Loop on" : "Loop off");
   announce();
 }
 
@@ -173,6 +183,7 @@ function setSpeed(value) {
   video.playbackRate = speed;
   video.defaultPlaybackRate = speed;
   for (const b of root.querySelectorAll("[data-speed]")) b.setAttribute("aria-pressed", String(Number(b.dataset.speed) === speed));
+  speak(`Speed ${speed}×`);
   announce();
 }
 
@@ -207,7 +218,7 @@ document.addEventListener("keydown", (event) => {
   if (stopped || root.dataset.ready !== "true") return;
   if (event.key === "ArrowRight") actions.next();
   else if (event.key === "ArrowLeft") actions.previous();
-  else if (event.key === " ") { event.preventDefault(); video.paused ? play() : hold(); }
+  else if (event.key === " " && !event.target.closest?.("button")) { event.preventDefault(); video.paused ? play() : hold(); }
 });
 
 if (channel) {
