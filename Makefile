@@ -7,7 +7,9 @@ export ATTUNE_DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/attune_test
 
-.PHONY: run install lock upgrade lock-check migrate demo test lint typecheck layers test-sqlite test-postgres test-e2e bench screenshots clean
+SCALE_ARGS ?=
+
+.PHONY: scale-test run install lock upgrade lock-check migrate demo test lint typecheck layers test-sqlite test-postgres test-e2e bench screenshots clean
 
 # The whole dependency tree is pinned in uv.lock; uv itself is pinned here and installed from PyPI
 # into its own small environment, so nothing is installed by hand.
@@ -90,6 +92,14 @@ bench: install
 	$(BIN)/python bench/editor.py --quick
 	$(BIN)/python bench/analysis_speed.py --quick
 	$(BIN)/python bench/analysis_quality.py --quick
+
+# Not part of `make test` (too heavy): PostgreSQL, RQ on its own Redis, S3 (moto), gunicorn and
+# three workers under a Locust load with faults. Report: var/scale-report/. Needs PostgreSQL on
+# 127.0.0.1:5432 (skips, saying so, without it). SCALE_ARGS="--users 10 --seconds 60" for less.
+scale-test: install
+	$(UV) sync --locked $(EXTRAS) --extra scale --quiet
+	$(BIN)/python bench/scale/scale_run.py $(SCALE_ARGS)
+	@touch $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .mypy_cache .ruff_cache

@@ -24,7 +24,8 @@ class Command(BaseCommand):
         if not batch:
             start_periodic_thread(threading.Event())
         if settings.TASKS_BACKEND == "rq":
-            call_command("rqworker", "default", burst=batch)
+            # django-tasks-rq's jobs hold a Task, which only its own Job class knows how to run.
+            call_command("rqworker", "default", burst=batch, job_class="django_tasks_rq.Job")
             return
         extra = ["--batch"] if batch else []
         call_command(
