@@ -15,9 +15,9 @@ Per file it reports, against the reference:
 * the number of voices found, and whether any voice was named a child (in a film with two
   adults none may be).
 
-The same speech is also labelled by voice from GE2E voice prints (the encoder that ships inside
-the ``Resemblyzer`` wheel, fetched the same way and read without torch), to measure what a
-speaker embedding gives on real voices (``voiceprints``).
+Scored with the engine's voice prints switched on (GE2E, ``attune.analysis.engine.voiceprint``),
+and again with the default voices from pitch and cepstra alone as the baseline of the same run
+(``without_voiceprints``).
 
 Prints one JSON line with every figure and its target.
 """
@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from attune.analysis import evaluation
-from attune.analysis.engine import speakers, speech, voiceprint
+from attune.analysis.engine import speakers, speech
 from attune.analysis.engine.result import Segment
 
 FRAME = 0.01
@@ -102,41 +102,14 @@ def frames(segments: list[Segment], n: int) -> dict[str, np.ndarray]:
     return out
 
 
-def voiceprint_segments(
-    audio: np.ndarray, activity: list[Segment], model_root: Path
-) -> tuple[list[Segment], int, float]:
-    """Speech labelled by voice from GE2E voice prints (each 10 ms of speech takes the voice of
-    the nearest print), the number of voices, and the seconds it took."""
-    started = time.perf_counter()
-    encoder = voiceprint.VoiceEncoder(voiceprint.model_path(model_root))
-    times, prints = voiceprint.voice_prints(encoder, audio, list(activity))
-    labels = voiceprint.cluster_prints(prints)
-    out: list[Segment] = []
-    for span in activity:
-        for t in np.arange(span.start, span.end, FRAME):
-            k = int(labels[int(np.argmin(np.abs(times - t)))]) if times.size else 0
-            if out and out[-1].speaker == f"voice {k + 1}" and abs(out[-1].end - t) < FRAME / 2:
-                out[-1].end = t + FRAME
-            else:
-                out.append(Segment(float(t), float(t + FRAME), f"voice {k + 1}"))
-    return out, len(set(labels.tolist())), time.perf_counter() - started
-
-
-def attribution_by_voice(voice_segments: list[Segment], truth: list[Segment], n: int) -> float:
-    ref = frames(truth, n)
-    single = np.sum(list(ref.values()), axis=0) == 1
-    voices = frames(voice_segments, n)
-    right = np.zeros(n, bool)
-    for mask in voices.values():
-        best = max(ref, key=lambda r: int(np.sum(mask & ref[r])))
-        right |= mask & ref[best]
-    return float(np.sum(right & single) / max(1, np.sum(single)))
-
-
-def score(audio: np.ndarray, truth: list[Segment]) -> dict[str, object]:
+def score(
+    audio: np.ndarray, truth: list[Segment], *, use_voiceprints: bool = True
+) -> dict[str, object]:
     n = round(audio.size / 16_000 / FRAME)
     activity = speech.detect_speech(audio)
-    found = speakers.label_speakers(audio, activity)
+    started = time.perf_counter()
+    found = speakers.label_speakers(audio, activity, use_voiceprints=use_voiceprints)
+    seconds = time.perf_counter() - started
     ref = frames(truth, n)
     anyone = np.any(list(ref.values()), axis=0)
     detected_speech = evaluation.frames_of([Segment(s.start, s.end, "x") for s in activity], n)
@@ -163,6 +136,8 @@ def score(audio: np.ndarray, truth: list[Segment]) -> dict[str, object]:
         "roles": [v["role"] for v in found.voices] or ["adult"],
         "child_named": any(s.speaker == "child" for s in found.segments),
         "notes": found.notes,
+        "speakers_s": round(seconds, 2),
+        "speakers_x_real_time": round(seconds / (audio.size / 16_000), 3),
     }
 
 
@@ -176,26 +151,14 @@ def main() -> int:
     args = parser.parse_args()
     started = time.monotonic()
     files = []
-    # The GE2E voice encoder that ships inside Resemblyzer's wheel, read without torch.
-    encoder_root = args.cache / "resemblyzer-files"
-    if not (encoder_root / "resemblyzer" / "pretrained.pt").is_file():
-        with zipfile.ZipFile(fetch("resemblyzer", args.cache)) as wheel:
-            wheel.extract("resemblyzer/pretrained.pt", encoder_root)
     for item in RECORDINGS:
         with zipfile.ZipFile(fetch(str(item["package"]), args.cache)) as wheel:
             audio = read_wav(wheel.read(str(item["wav"])))
             truth = read_rttm(wheel.read(str(item["rttm"])).decode())
         figures = score(audio, truth)
         figures["name"] = item["name"]
-        activity = [Segment(s.start, s.end, "x") for s in speech.detect_speech(audio)]
-        segments, count, seconds = voiceprint_segments(audio, activity, encoder_root)
-        n = round(audio.size / 16_000 / FRAME)
-        figures["voiceprints"] = {
-            "speaker_attribution": round(attribution_by_voice(segments, truth, n), 3),
-            "voices_found": count,
-            "seconds": round(seconds, 2),
-            "x_real_time": round(seconds / (audio.size / 16_000), 3),
-        }
+        # The baseline in the same run: voices from pitch and cepstra alone.
+        figures["without_voiceprints"] = score(audio, truth, use_voiceprints=False)
         if item["children"] == 0:
             figures["met_never_adult_and_child"] = not figures["child_named"]
         figures["met_attribution"] = (

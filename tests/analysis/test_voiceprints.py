@@ -122,3 +122,25 @@ def test_the_mel_front_end_puts_a_tone_in_its_band() -> None:
     high = voiceprint.mel_frames(np.sin(2 * np.pi * 3000 * t).astype(np.float32))
     assert low.shape == (101, 40)
     assert int(np.argmax(low.mean(axis=0))) < int(np.argmax(high.mean(axis=0)))
+
+
+def test_the_packaged_encoder_tells_two_adults_apart_and_calls_neither_a_child() -> None:
+    from attune.analysis.engine import speakers, speech
+    from attune.samples import dialogue as testmedia
+
+    try:
+        voiceprint.model_path()
+    except voiceprint.VoiceModelMissing:
+        pytest.skip("the voice encoder (Resemblyzer's wheel) is not installed")
+    if not testmedia.espeak_available():
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    people = [
+        ("adult", testmedia.Voice("m3", 60, speed=150)),
+        ("adult", testmedia.Voice("f5", 40, speed=170)),
+    ]
+    talk = testmedia.render_conversation(people=people, seed=4, seconds=20)
+    activity = speech.detect_speech(talk.audio)
+    found = speakers.label_speakers(talk.audio, activity, use_voiceprints=True)
+    assert len(found.voices) >= 2
+    assert found.no_child
+    assert {s.speaker for s in found.segments} == {"adult"}
