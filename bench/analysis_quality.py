@@ -86,6 +86,7 @@ def main() -> int:
     parser.add_argument("--dialogues", type=int, default=24)
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--quick", action="store_true", help="6 dialogues of 30 s")
+    parser.add_argument("--voiceprints", action="store_true", help="voices from voice prints")
     args = parser.parse_args()
     if not testmedia.espeak_available():
         print("espeak-ng is needed: apt-get install espeak-ng", file=sys.stderr)
@@ -103,7 +104,7 @@ def main() -> int:
                 truth = testmedia.make_dialogue_film(
                     film, seed=1000 + i, seconds=seconds, adult=adult, child=child, snr_db=snr
                 )
-                f1 = tallies[name].add(analyse(film), truth)
+                f1 = tallies[name].add(analyse(film, voiceprints=args.voiceprints), truth)
                 print(
                     f"{i:2d} {name:6} {adult.label:22} {child.label:24} turn F1 {f1:.2f}",
                     file=sys.stderr,
@@ -124,7 +125,7 @@ def main() -> int:
                     snr_db=snr,
                     raised_share=raised,
                 )
-                result = analyse_audio(truth.audio)
+                result = analyse_audio(truth.audio, voiceprints=args.voiceprints)
                 f1 = harder[name].add(result, truth)
                 entry = by_case.setdefault(case, {"films": 0, "voices_found": []})
                 entry["films"] += 1
@@ -152,6 +153,7 @@ def main() -> int:
         "bench": "analysis_quality",
         "dialogues": count,
         "seconds_each": seconds,
+        "voiceprints": args.voiceprints,
         "figures": figures,
         "harder": hard,
         "harder_cases": by_case,
