@@ -12,8 +12,8 @@ Per file it reports, against the reference:
 * speech detection, 10 ms frames: precision, recall, F1;
 * speaker attribution: the share of 10 ms frames where exactly one person speaks that carry
   the right voice (each voice found is given the reference speaker it overlaps most);
-* the number of voices found, and whether any voice was named a child (in a film with two
-  adults none may be).
+* the number of voices found, whether any voice was named a child (in a film with two adults
+  none may be), and how many suggestions about a child's initiative were made.
 
 Scored with the engine's voice prints switched on (GE2E, ``attune.analysis.engine.voiceprint``),
 and again with the default voices from pitch and cepstra alone as the baseline of the same run
@@ -39,6 +39,7 @@ import numpy as np
 
 from attune.analysis import evaluation
 from attune.analysis.engine import speakers, speech
+from attune.analysis.engine.pipeline import analyse_audio
 from attune.analysis.engine.result import Segment
 
 FRAME = 0.01
@@ -136,6 +137,10 @@ def score(
         "roles": [v["role"] for v in found.voices] or ["adult"],
         "child_named": any(s.speaker == "child" for s in found.segments),
         "notes": found.notes,
+        "child_initiative_suggestions": sum(
+            s.kind in ("response", "wait", "run")
+            for s in analyse_audio(audio, voiceprints=use_voiceprints).suggestions
+        ),
         "speakers_s": round(seconds, 2),
         "speakers_x_real_time": round(seconds / (audio.size / 16_000), 3),
     }
