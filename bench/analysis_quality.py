@@ -1,36 +1,84 @@
 """How well the moment finder hears turn-taking, on generated dialogues it was not tuned on.
 
-Generates at least 20 adult-child dialogues from espeak-ng voices and pitches that the tests
-(and the tuning) never used, each at three noise levels (clean, 20 dB and 10 dB SNR), writes
-each as an MP4 with a picture, runs the full engine on the file and scores it against the
-known timings:
+Two sets, both from espeak-ng voices and pitches that the tests (and the tuning) never used:
 
-* speech: frame level (10 ms), anyone speaking;
-* speaker attribution: frame level, adult and child frames (mean of the two);
-* turns: same speaker and at least 50% overlap (intersection over union), one-to-one;
-* serve and return: the child's start and the adult's response start both within 0.5 s.
+* **dialogues**: adult-child dialogues, each at three noise levels (clean, 20 dB and 10 dB
+  SNR), written as MP4 films with a picture and run through the full engine;
+* **harder**: conversations analysed as sound (clean and 10 dB): an adult who raises their
+  pitch to speak to the child on a third of their lines, two adults and one child, one adult
+  and two children, and two adults with no child at all.
 
-Prints a table per noise level, then one JSON line with the figures and the targets
-(turn F1 >= 0.9 clean, >= 0.8 at 10 dB).  ``--quick`` runs 6 dialogues.
+Scored with the definitions in ``docs/analysis.md`` (``attune.analysis.evaluation``): a turn
+is one speaker's speech with every pause under 2 s merged in, matched when the speaker agrees
+and the starts are within 0.5 s; a serve and return is a child turn followed by an adult turn
+starting at most 3 s after it ends, matched when both starts are within 0.5 s; speaker
+attribution is the share of 10 ms frames where exactly one role speaks that carry the right
+label.  The truth comes from the script that made the sound.
+
+Prints a table, then one JSON line with every figure and its target.  ``--quick`` runs fewer.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 import time
 from itertools import product
 from pathlib import Path
+from typing import Any
 
 from attune.analysis import evaluation
-from attune.analysis.engine import analyse
+from attune.analysis.engine import AnalysisResult, analyse
+from attune.analysis.engine.pipeline import analyse_audio
 from attune.samples import dialogue as testmedia
 
 LEVELS: list[tuple[str, float | None]] = [("clean", None), ("20 dB", 20.0), ("10 dB", 10.0)]
-TARGETS = {"turn_f1_clean": 0.9, "turn_f1_10db": 0.8}
+TARGETS = {"turn_f1_clean": 0.9, "turn_f1_10db": 0.85, "serve_return_f1_clean": 0.8}
+V = testmedia.Voice
+A, C = testmedia.EVAL_ADULTS, testmedia.EVAL_CHILDREN
+#: The harder cases: (name, people, share of adult lines at a raised pitch).
+HARDER: list[tuple[str, list[tuple[str, testmedia.Voice]], float]] = [
+    ("child-directed pitch", [("adult", A[0]), ("child", C[0])], 0.33),
+    ("child-directed pitch", [("adult", A[6]), ("child", C[3])], 0.33),
+    ("two adults, one child", [("adult", A[2]), ("adult", A[4]), ("child", C[1])], 0.33),
+    ("two adults, one child", [("adult", A[3]), ("adult", A[7]), ("child", C[4])], 0.33),
+    ("one adult, two children", [("adult", A[5]), ("child", C[2]), ("child", C[0])], 0.33),
+    ("one adult, two children", [("adult", A[8]), ("child", C[1]), ("child", C[3])], 0.33),
+    ("two adults, no child", [("adult", V("m1", 60)), ("adult", V("f1", 40))], 0.0),
+    ("two adults, no child", [("adult", V("m5", 55)), ("adult", V("f4", 35))], 0.0),
+]
+
+
+class Tally:
+    def __init__(self) -> None:
+        zero = evaluation.Score(0, 0, 0)
+        self.speech, self.turns, self.returns = zero, zero, zero
+        self.right, self.frames = 0.0, 0.0
+
+    def add(self, result: AnalysisResult, truth: testmedia.Dialogue) -> float:
+        adult, child = truth.adult_frames, truth.child_frames
+        self.speech += evaluation.speech_score(result.speech, adult, child)
+        detected = evaluation.eval_turns(result.speech)
+        true_turns = evaluation.eval_turns(truth.speech)
+        turn = evaluation.turn_start_score(detected, true_turns)
+        self.turns += turn
+        self.returns += evaluation.response_score(
+            evaluation.eval_returns(detected), evaluation.eval_returns(true_turns)
+        )
+        right, frames = evaluation.attribution(result.speech, adult, child)
+        self.right += right
+        self.frames += frames
+        return turn.f1
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "speech": self.speech.as_dict(),
+            "turns": self.turns.as_dict(),
+            "serve_return": self.returns.as_dict(),
+            "speaker_attribution": round(self.right / self.frames, 3) if self.frames else None,
+        }
 
 
 def main() -> int:
@@ -38,6 +86,7 @@ def main() -> int:
     parser.add_argument("--dialogues", type=int, default=24)
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--quick", action="store_true", help="6 dialogues of 30 s")
+    parser.add_argument("--voiceprints", action="store_true", help="voices from voice prints")
     args = parser.parse_args()
     if not testmedia.espeak_available():
         print("espeak-ng is needed: apt-get install espeak-ng", file=sys.stderr)
@@ -45,13 +94,8 @@ def main() -> int:
     count = 6 if args.quick else args.dialogues
     seconds = 30.0 if args.quick else args.seconds
     pairs = list(product(testmedia.EVAL_ADULTS, testmedia.EVAL_CHILDREN))
-    # spread the chosen pairs over all adults and children
     chosen = [pairs[(i * 7) % len(pairs)] for i in range(count)]
-    zero = evaluation.Score(0, 0, 0)
-    totals = {
-        name: {k: zero for k in ("speech", "speaker", "turns", "responses")} for name, _ in LEVELS
-    }
-    latency_errors: dict[str, list[float]] = {name: [] for name, _ in LEVELS}
+    tallies = {name: Tally() for name, _ in LEVELS}
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as scratch:
         for i, (adult, child) in enumerate(chosen):
@@ -60,50 +104,73 @@ def main() -> int:
                 truth = testmedia.make_dialogue_film(
                     film, seed=1000 + i, seconds=seconds, adult=adult, child=child, snr_db=snr
                 )
-                result = analyse(film)
-                speakers = evaluation.speaker_scores(
-                    result.speech, truth.adult_frames, truth.child_frames
-                )
-                t = totals[name]
-                t["speech"] += evaluation.speech_score(
-                    result.speech, truth.adult_frames, truth.child_frames
-                )
-                t["speaker"] += speakers["adult"] + speakers["child"]
-                turn = evaluation.turn_score(result.turns, truth.turns)
-                t["turns"] += turn
-                t["responses"] += evaluation.response_score(result.responses, truth.responses)
-                latency_errors[name] += evaluation.latency_errors(result.responses, truth.responses)
+                f1 = tallies[name].add(analyse(film, voiceprints=args.voiceprints), truth)
                 print(
-                    f"{i:2d} {name:6} adult {adult.label:22} child {child.label:24} "
-                    f"turn F1 {turn.f1:.2f}",
+                    f"{i:2d} {name:6} {adult.label:22} {child.label:24} turn F1 {f1:.2f}",
                     file=sys.stderr,
                     flush=True,
                 )
-    print(f"\n{count} dialogues x {len(LEVELS)} noise levels, {seconds:.0f} s each")
-    print(f"{'level':7} {'measure':10} {'precision':>9} {'recall':>7} {'F1':>6}")
-    figures: dict[str, dict[str, dict[str, float]]] = {}
-    for name, _ in LEVELS:
-        figures[name] = {}
-        for measure, score in totals[name].items():
-            figures[name][measure] = score.as_dict()
+    harder = {name: Tally() for name in ("clean", "10 dB")}
+    by_case: dict[str, dict[str, Any]] = {}
+    no_child_right = 0
+    no_child_films = 0
+    rounds = 1 if args.quick else 2
+    for k, (case, people, raised) in enumerate(HARDER):
+        for r in range(rounds):
+            for name, snr in (("clean", None), ("10 dB", 10.0)):
+                truth = testmedia.render_conversation(
+                    people=people,
+                    seed=2000 + 10 * k + r,
+                    seconds=seconds,
+                    snr_db=snr,
+                    raised_share=raised,
+                )
+                result = analyse_audio(truth.audio, voiceprints=args.voiceprints)
+                f1 = harder[name].add(result, truth)
+                entry = by_case.setdefault(case, {"films": 0, "voices_found": []})
+                entry["films"] += 1
+                entry["voices_found"].append(len(result.voices))
+                if case.endswith("no child"):
+                    no_child_films += 1
+                    no_child_right += all(s.speaker == "adult" for s in result.speech)
+                print(
+                    f"harder {case:24} {name:6} voices {len(result.voices)} turn F1 {f1:.2f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    figures = {name: t.figures() for name, t in tallies.items()}
+    hard = {name: t.figures() for name, t in harder.items()}
+    for label, table in (("dialogues", figures), ("harder", hard)):
+        for name, fig in table.items():
             print(
-                f"{name:7} {measure:10} {score.precision:9.3f} {score.recall:7.3f} {score.f1:6.3f}"
+                f"{label:9} {name:6} speech F1 {fig['speech']['f1']:.3f}  "
+                f"attribution {fig['speaker_attribution']}  "
+                f"turn F1 {fig['turns']['f1']:.3f}  "
+                f"serve-and-return F1 {fig['serve_return']['f1']:.3f}"
             )
-        errors = latency_errors[name]
-        if errors:
-            figures[name]["latency_error_s"] = {
-                "median_abs": round(statistics.median(abs(e) for e in errors), 3),
-                "max_abs": round(max(abs(e) for e in errors), 3),
-            }
+    both_clean = (figures["clean"]["turns"]["f1"], hard["clean"]["turns"]["f1"])
     line = {
         "bench": "analysis_quality",
         "dialogues": count,
         "seconds_each": seconds,
+        "voiceprints": args.voiceprints,
         "figures": figures,
+        "harder": hard,
+        "harder_cases": by_case,
+        "two_adults_no_child_labelled": f"{no_child_right}/{no_child_films}",
         "targets": TARGETS,
         "met": {
-            "turn_f1_clean": figures["clean"]["turns"]["f1"] >= TARGETS["turn_f1_clean"],
-            "turn_f1_10db": figures["10 dB"]["turns"]["f1"] >= TARGETS["turn_f1_10db"],
+            "turn_f1_clean": min(both_clean) >= TARGETS["turn_f1_clean"],
+            "turn_f1_10db": min(
+                figures["10 dB"]["turns"]["f1"],
+                hard["10 dB"]["turns"]["f1"],
+            )
+            >= TARGETS["turn_f1_10db"],
+            "serve_return_f1_clean": min(
+                figures["clean"]["serve_return"]["f1"],
+                hard["clean"]["serve_return"]["f1"],
+            )
+            >= TARGETS["serve_return_f1_clean"],
         },
         "wall_s": round(time.monotonic() - started, 1),
     }

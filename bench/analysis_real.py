@@ -12,8 +12,12 @@ Per file it reports, against the reference:
 * speech detection, 10 ms frames: precision, recall, F1;
 * speaker attribution: the share of 10 ms frames where exactly one person speaks that carry
   the right voice (each voice found is given the reference speaker it overlaps most);
-* the number of voices found, and whether any voice was named a child (in a film with two
-  adults none may be).
+* the number of voices found, whether any voice was named a child (in a film with two adults
+  none may be), and how many suggestions about a child's initiative were made.
+
+Scored with the engine's voice prints switched on (GE2E, ``attune.analysis.engine.voiceprint``),
+and again with the default voices from pitch and cepstra alone as the baseline of the same run
+(``without_voiceprints``).
 
 Prints one JSON line with every figure and its target.
 """
@@ -35,6 +39,7 @@ import numpy as np
 
 from attune.analysis import evaluation
 from attune.analysis.engine import speakers, speech
+from attune.analysis.engine.pipeline import analyse_audio
 from attune.analysis.engine.result import Segment
 
 FRAME = 0.01
@@ -98,10 +103,14 @@ def frames(segments: list[Segment], n: int) -> dict[str, np.ndarray]:
     return out
 
 
-def score(audio: np.ndarray, truth: list[Segment]) -> dict[str, object]:
+def score(
+    audio: np.ndarray, truth: list[Segment], *, use_voiceprints: bool = True
+) -> dict[str, object]:
     n = round(audio.size / 16_000 / FRAME)
     activity = speech.detect_speech(audio)
-    found = speakers.label_speakers(audio, activity)
+    started = time.perf_counter()
+    found = speakers.label_speakers(audio, activity, use_voiceprints=use_voiceprints)
+    seconds = time.perf_counter() - started
     ref = frames(truth, n)
     anyone = np.any(list(ref.values()), axis=0)
     detected_speech = evaluation.frames_of([Segment(s.start, s.end, "x") for s in activity], n)
@@ -128,6 +137,12 @@ def score(audio: np.ndarray, truth: list[Segment]) -> dict[str, object]:
         "roles": [v["role"] for v in found.voices] or ["adult"],
         "child_named": any(s.speaker == "child" for s in found.segments),
         "notes": found.notes,
+        "child_initiative_suggestions": sum(
+            s.kind in ("response", "wait", "run")
+            for s in analyse_audio(audio, voiceprints=use_voiceprints).suggestions
+        ),
+        "speakers_s": round(seconds, 2),
+        "speakers_x_real_time": round(seconds / (audio.size / 16_000), 3),
     }
 
 
@@ -147,6 +162,8 @@ def main() -> int:
             truth = read_rttm(wheel.read(str(item["rttm"])).decode())
         figures = score(audio, truth)
         figures["name"] = item["name"]
+        # The baseline in the same run: voices from pitch and cepstra alone.
+        figures["without_voiceprints"] = score(audio, truth, use_voiceprints=False)
         if item["children"] == 0:
             figures["met_never_adult_and_child"] = not figures["child_named"]
         figures["met_attribution"] = (

@@ -176,3 +176,16 @@ def test_the_outsider_cannot_open_the_film_page(
     _analysis(film, AnalysisStatus.DONE, progress=1.0)
 
     assert client_for(outsider).get(f"/films/{film.pk}/").status_code == 404
+
+
+def test_the_film_page_says_when_no_child_was_heard(
+    client_for: ClientFor, owner: User, outsider: User, film: Film
+) -> None:
+    from attune.analysis.engine.speakers import NO_CHILD
+
+    _analysis(film, AnalysisStatus.DONE, progress=1.0, result={"notes": [NO_CHILD]})
+
+    html = page(client_for(owner), film)
+
+    assert "No child was heard" in html
+    assert client_for(outsider).get(f"/films/{film.pk}/").status_code == 404

@@ -160,3 +160,74 @@ def latency_errors(detected: Sequence[Response], truth: Sequence[Response]) -> l
         if best is not None:
             errors.append(best.latency - t.latency)
     return errors
+
+
+# -- The issue's definitions (used by the benches and docs/analysis.md) ------------------------
+#: A turn is one speaker's speech with every pause under this merged in.
+EVAL_TURN_GAP = 2.0
+#: A serve and return: an adult turn starting at most this long after a child's turn ends.
+EVAL_RETURN_WITHIN = 3.0
+
+
+def eval_turns(speech: Sequence[Segment]) -> list[Segment]:
+    """Turns by the benchmark's definition: each speaker's speech, pauses under 2 s merged in
+    (whatever the other speaker does meanwhile)."""
+    turns: list[Segment] = []
+    for speaker in sorted({s.speaker for s in speech}):
+        current: Segment | None = None
+        for s in sorted((s for s in speech if s.speaker == speaker), key=lambda s: s.start):
+            if current is not None and s.start - current.end < EVAL_TURN_GAP:
+                current = Segment(current.start, max(current.end, s.end), speaker)
+                continue
+            if current is not None:
+                turns.append(current)
+            current = Segment(s.start, s.end, speaker)
+        if current is not None:
+            turns.append(current)
+    return sorted(turns, key=lambda t: t.start)
+
+
+def turn_start_score(
+    detected: Sequence[Segment], truth: Sequence[Segment], tolerance: float = EVENT_TOLERANCE
+) -> Score:
+    """Detected turns matched to true ones: same speaker, starts within ``tolerance``,
+    one-to-one, in time order."""
+    used: set[int] = set()
+    tp = 0
+    for d in sorted(detected, key=lambda s: s.start):
+        for j, t in enumerate(truth):
+            if j in used or t.speaker != d.speaker or abs(t.start - d.start) > tolerance:
+                continue
+            used.add(j)
+            tp += 1
+            break
+    return Score(tp, len(detected) - tp, len(truth) - tp)
+
+
+def eval_returns(turns: Sequence[Segment]) -> list[Response]:
+    """Serve and return by the benchmark's definition: a child turn followed by an adult turn
+    that starts at most 3 s after the child's turn ends (and after it starts)."""
+    out: list[Response] = []
+    ordered = sorted(turns, key=lambda t: t.start)
+    for i, turn in enumerate(ordered):
+        if turn.speaker != "child":
+            continue
+        for nxt in ordered[i + 1 :]:
+            if nxt.speaker == "adult" and nxt.start <= turn.end + EVAL_RETURN_WITHIN:
+                out.append(Response(turn.start, turn.end, nxt.start, nxt.end))
+                break
+            if nxt.start > turn.end + EVAL_RETURN_WITHIN:
+                break
+    return out
+
+
+def attribution(
+    detected: Sequence[Segment], adult: np.ndarray, child: np.ndarray
+) -> tuple[float, float]:
+    """Right labels and frames counted, over the 10 ms frames where exactly one role speaks."""
+    n = adult.size
+    single = adult ^ child
+    right = (frames_of(detected, n, "adult") & adult & ~child) | (
+        frames_of(detected, n, "child") & child & ~adult
+    )
+    return float(np.sum(right & single)), float(np.sum(single))

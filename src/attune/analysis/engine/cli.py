@@ -66,11 +66,13 @@ def describe(result: AnalysisResult) -> str:
     return "\n".join(lines)
 
 
-def run(path: str | Path, *, as_json: bool, out: Writer, err: TextIO) -> int:
+def run(
+    path: str | Path, *, as_json: bool, out: Writer, err: TextIO, voiceprints: bool = False
+) -> int:
     if not Path(path).is_file():
         err.write(f"No such file: {path}\n")
         return 2
-    result = analyse(path, on_progress=progress_bar(err))
+    result = analyse(path, on_progress=progress_bar(err), voiceprints=voiceprints)
     if as_json:
         out.write(result.to_json(indent=2) + "\n")
     else:
@@ -85,5 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("film", help="path to a film file")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.add_argument(
+        "--voiceprints",
+        action="store_true",
+        help="tell voices apart by voice prints (better on real voices, slower)",
+    )
     args = parser.parse_args(argv)
-    return run(args.film, as_json=args.json, out=sys.stdout, err=sys.stderr)
+    return run(
+        args.film, as_json=args.json, out=sys.stdout, err=sys.stderr, voiceprints=args.voiceprints
+    )

@@ -53,6 +53,7 @@ def analyse(
     *,
     on_progress: Progress | None = None,
     faces: bool = True,
+    voiceprints: bool = False,
 ) -> AnalysisResult:
     """Analyse the film at ``path`` (or a seekable binary file, e.g. the vault's decrypting
     reader); never raises for a bad film (see ``notes``)."""
@@ -104,7 +105,7 @@ def analyse(
     if decoded.audio is None:
         notes.append(NO_SOUND)
     else:
-        _analyse_sound(result, decoded.audio, notes)
+        _analyse_sound(result, decoded.audio, notes, voiceprints=voiceprints)
     _report(on_progress, 0.97)
     result.notes = notes
     result = recompute(result)
@@ -112,7 +113,9 @@ def analyse(
     return result
 
 
-def _analyse_sound(result: AnalysisResult, audio: Any, notes: list[str]) -> None:
+def _analyse_sound(
+    result: AnalysisResult, audio: Any, notes: list[str], *, voiceprints: bool = False
+) -> None:
     result.sound_margin_db = speech_module.background_margin_db(audio)
     try:
         result.voice_activity = speech_module.detect_speech(audio)
@@ -125,7 +128,9 @@ def _analyse_sound(result: AnalysisResult, audio: Any, notes: list[str]) -> None
     if result.sound_margin_db < TOO_NOISY_DB:
         notes.append(TOO_NOISY)
     try:
-        found = speakers_module.label_speakers(audio, result.voice_activity)
+        found = speakers_module.label_speakers(
+            audio, result.voice_activity, use_voiceprints=voiceprints
+        )
         result.speech = found.segments
         result.voices = found.voices
         notes.extend(found.notes)
@@ -133,12 +138,14 @@ def _analyse_sound(result: AnalysisResult, audio: Any, notes: list[str]) -> None
         notes.append(_failed("Telling the adult from the child", exc))
 
 
-def analyse_audio(audio: Any, *, duration: float | None = None) -> AnalysisResult:
+def analyse_audio(
+    audio: Any, *, duration: float | None = None, voiceprints: bool = False
+) -> AnalysisResult:
     """Analyse 16 kHz mono sound already in memory (no pictures)."""
     length = duration if duration is not None else len(audio) / decode_module.SAMPLE_RATE
     result = AnalysisResult(duration=length, has_video=False)
     notes: list[str] = []
-    _analyse_sound(result, audio, notes)
+    _analyse_sound(result, audio, notes, voiceprints=voiceprints)
     result.notes = notes
     return recompute(result)
 
