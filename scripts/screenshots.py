@@ -66,6 +66,7 @@ def main() -> None:
     server = subprocess.Popen(
         [*attune, "serve", "--port", str(options.port), "--no-worker", "--web-workers", "1"],
         env=env,
+        stdout=subprocess.DEVNULL,  # the access log; errors still show on stderr
     )
     count = 0
     try:
