@@ -211,7 +211,13 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "attune.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "attune.accounts.forms.SignInForm"}
+ACCOUNT_FORMS = {
+    "login": "attune.accounts.forms.SignInForm",
+    "change_password": "attune.accounts.forms.PasswordChangeForm",
+    "set_password": "attune.accounts.forms.PasswordSetForm",
+    "reset_password": "attune.accounts.forms.PasswordResetForm",
+    "reset_password_from_key": "attune.accounts.forms.PasswordResetFromKeyForm",
+}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 # Seconds; also how long a sign-in counts as fresh proof for setting up a first authenticator.

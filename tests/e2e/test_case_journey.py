@@ -40,7 +40,7 @@ def test_a_guider_opens_a_case_and_finds_it_on_the_caseload(
 
     # Add the adult taking part.
     assert_accessible_basics(page)
-    page.get_by_label("Name", exact=True).fill("Grace Okafor")
+    page.get_by_label("Adult's name", exact=True).fill("Grace Okafor")
     page.get_by_label("Parent or carer").check()
     page.get_by_label("Relationship to the child").fill("mother")
     page.get_by_role("button", name="Add", exact=True).click()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account import forms as allauth_forms
 from allauth.account.forms import LoginForm
 from django import forms
 from django.conf import settings
@@ -81,3 +82,27 @@ class SignInForm(LoginForm):
         self.fields["login"].label = "Email address"
         self.fields["password"].label = "Password"
         plain_english(self)
+
+
+class _PlainEnglish:
+    """allauth's password forms, with the catalogue's words for their fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        plain_english(self)  # type: ignore[arg-type]
+
+
+class PasswordChangeForm(_PlainEnglish, allauth_forms.ChangePasswordForm):
+    pass
+
+
+class PasswordSetForm(_PlainEnglish, allauth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordResetForm(_PlainEnglish, allauth_forms.ResetPasswordForm):
+    pass
+
+
+class PasswordResetFromKeyForm(_PlainEnglish, allauth_forms.ResetPasswordKeyForm):
+    pass

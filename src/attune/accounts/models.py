@@ -105,7 +105,21 @@ class User(AbstractUser):
 
     @property
     def first_name_display(self) -> str:
-        return (self.full_name or self.email).split(" ")[0]
+        """The first name, not a title: "Dr Amelia Hart" is Amelia."""
+        words = (self.full_name or self.email).split()
+        named = [w for w in words if w.lower().rstrip(".") not in TITLES]
+        return (named or words or [self.email])[0]
+
+    @property
+    def initial(self) -> str:
+        """The letter on the person's avatar: their first name's, never a title's."""
+        return self.first_name_display[:1].upper()
+
+
+#: Words before a name that are not the name (an avatar shows the first name's letter).
+TITLES = frozenset(
+    {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "rev", "sir", "dame"}
+)
 
 
 def record_verified_address(user: User) -> None:

@@ -1,6 +1,6 @@
 """Every kind of audit event, in one enumeration: `audit_record` refuses any other name, so the
-trail can be read, filtered and described without guessing. Add a member here (and its words in
-`cases.selectors`' story, if the case's story should show it) before recording a new kind."""
+trail can be read, filtered and described without guessing. Add a member here, with its words in
+`LABELS`, before recording a new kind."""
 
 from __future__ import annotations
 
@@ -103,3 +103,109 @@ class AuditAction(StrEnum):
     USER_REACTIVATED = "user.reactivated"
     USER_ROLES_CHANGED = "user.roles_changed"
     VAULT_MASTER_KEY_ROTATED = "vault.master_key_rotated"
+
+
+#: Each action in plain English, for the audit trail and the case's story.
+LABELS: dict[AuditAction, str] = {
+    AuditAction.ACCOUNT_SECOND_FACTOR_LOCKED: "Second factor locked after wrong codes",
+    AuditAction.ACCREDITATION_ACCREDITATION_MEETING: "Accreditation meeting recorded",
+    AuditAction.ACCREDITATION_SELF_EVALUATION_ADDED: "Self-evaluation added",
+    AuditAction.ACCREDITATION_SIGN_OFF: "Accreditation stage signed off",
+    AuditAction.ACCREDITATION_TRANSITION_MEETING: "Transition meeting recorded",
+    AuditAction.ADULT_ADDED: "Adult added",
+    AuditAction.ANALYSIS_FAILED: "Moment finder stopped",
+    AuditAction.ANALYSIS_REQUEUED: "Moment finder restarted",
+    AuditAction.API_TOKEN_CREATED: "API token made",
+    AuditAction.API_TOKEN_REVOKED: "API token revoked",
+    AuditAction.CASE_CREATED: "Case opened",
+    AuditAction.CASE_HANDED_OVER: "Case handed over to another guider",
+    AuditAction.CASE_STATE_CHANGED: "State changed",
+    AuditAction.CASE_UPDATED: "Case details changed",
+    AuditAction.CASE_VIEWED: "Case looked at",
+    AuditAction.CATALOGUE_PRINCIPLE_ADDED: "Principle added to the catalogue",
+    AuditAction.CATALOGUE_PRINCIPLE_UPDATED: "Principle in the catalogue changed",
+    AuditAction.CATALOGUE_SEEDED: "Catalogue of principles set up",
+    AuditAction.COMMENT_ADDED: "Comment added",
+    AuditAction.COMMENT_REOPENED: "Comment reopened",
+    AuditAction.COMMENT_REPLIED: "Reply to a comment",
+    AuditAction.COMMENT_RESOLVED: "Comment resolved",
+    AuditAction.CONSENT_FORM_CREATED: "Consent form set up",
+    AuditAction.CONSENT_FORM_VERSION_CREATED: "New version of the consent form",
+    AuditAction.CONSENT_RECORDED: "Consent recorded",
+    AuditAction.CONSENT_SUPERVISION_ACCESS_ENDED: "Supervisor's access to the films ended",
+    AuditAction.CONSENT_WITHDRAWN: "Consent withdrawn",
+    AuditAction.CYCLE_ADDED: "Cycle added",
+    AuditAction.CYCLE_UPDATED: "Cycle plan updated",
+    AuditAction.EDIT_UPDATED: "The edit changed",
+    AuditAction.FILM_ANALYSED: "Moment finder ran",
+    AuditAction.FILM_ANALYSIS_REQUESTED: "Moment finder asked to run",
+    AuditAction.FILM_FAILED: "Film could not be processed",
+    AuditAction.FILM_READY: "Film ready to watch",
+    AuditAction.FILM_REMOVED: "Upload that could not be processed removed",
+    AuditAction.FILM_REQUEUED: "Film processing restarted",
+    AuditAction.FILM_RETRIED: "Film processing retried",
+    AuditAction.FILM_SPEAKERS_RELABELLED: "Speakers relabelled",
+    AuditAction.FILM_SPEAKERS_RESET: "Speaker corrections undone",
+    AuditAction.FILM_UPLOADED: "Film uploaded",
+    AuditAction.FILM_UPLOAD_EXPIRED: "Unfinished film upload removed",
+    AuditAction.FILM_UPLOAD_STARTED: "Film upload started",
+    AuditAction.FILM_VIEWED: "Film watched",
+    AuditAction.HELPING_QUESTION_ADDED: "Helping question added",
+    AuditAction.HELPING_QUESTION_REMOVED: "Helping question removed",
+    AuditAction.HELPING_QUESTION_REWORDED: "Helping question reworded",
+    AuditAction.INITIAL_MEETING_RECORDED: "Initial meeting recorded",
+    AuditAction.INVITATION_ACCEPTED: "Invitation accepted",
+    AuditAction.INVITATION_CREATED: "Invitation sent",
+    AuditAction.LETTER_CORRECTED: "Closing letter corrected",
+    AuditAction.LETTER_DRAFTED: "Closing letter drafted",
+    AuditAction.LETTER_EXPORTED: "Copy of the closing letter made",
+    AuditAction.LETTER_FINALISED: "Closing letter finalised",
+    AuditAction.LETTER_SAVED: "Closing letter edited",
+    AuditAction.LETTER_STILLS_PACK_DOWNLOADED: "Family's stills pack downloaded",
+    AuditAction.LETTER_TEMPLATE_SAVED: "Letter template changed",
+    AuditAction.MEDIA_DELETION_COMPLETED: "Deletion receipt written",
+    AuditAction.MEDIA_DESTROYED: "Films deleted",
+    AuditAction.MEDIA_LOCKED: "Films locked (consent withdrawn)",
+    AuditAction.MOMENTS_TRAINING_UNMARKED: "Moments no longer marked for training",
+    AuditAction.MOMENT_CREATED: "Moment marked",
+    AuditAction.MOMENT_DELETED: "Moment removed",
+    AuditAction.MOMENT_RENDER_REQUESTED: "Clip or still asked for",
+    AuditAction.MOMENT_UPDATED: "Moment changed",
+    AuditAction.PRESENTATION_VIEWED: "Shared review presented",
+    AuditAction.RENDER_DOWNLOADED: "Clip or still downloaded",
+    AuditAction.RENDER_FAILED: "Clip or still could not be rendered",
+    AuditAction.RENDER_READY: "Clip or still rendered",
+    AuditAction.RENDER_REQUEUED: "Rendering restarted",
+    AuditAction.RENDER_VIEWED: "Clip or still watched",
+    AuditAction.RETENTION_CANCELLED: "Planned deletion cancelled",
+    AuditAction.RETENTION_PLANNED: "Deletion of the films planned",
+    AuditAction.RETENTION_SCHEDULED: "Deletion of the films scheduled",
+    AuditAction.REVIEW_COMPLETED: "Shared review completed",
+    AuditAction.REVIEW_SAVED: "Shared review saved",
+    AuditAction.SAFEGUARDING_AMENDED: "Safeguarding concern amended",
+    AuditAction.SAFEGUARDING_CONCERN_RECORDED: "Safeguarding concern recorded",
+    AuditAction.SAFEGUARDING_VIEWED: "Safeguarding concern read",
+    AuditAction.SETTINGS_ACCREDITATION_CHANGED: "Accreditation settings changed",
+    AuditAction.SETTINGS_CHANGED: "Service settings changed",
+    AuditAction.SUBJECT_ACCESS_EXPORTED: "Subject access export made",
+    AuditAction.SUGGESTION_ACCEPTED: "Suggestion accepted",
+    AuditAction.SUGGESTION_LINKED: "Suggestion became a moment",
+    AuditAction.SUGGESTION_REJECTED: "Suggestion rejected",
+    AuditAction.SUGGESTION_REOPENED: "Suggestion reopened",
+    AuditAction.SUPERVISION_LINK_CREATED: "Supervisor linked",
+    AuditAction.SUPERVISION_LINK_ENDED: "Supervision link ended",
+    AuditAction.SUPERVISION_SESSION_CONFIRMED: "Supervision session confirmed",
+    AuditAction.SUPERVISION_SESSION_LOGGED: "Supervision session logged",
+    AuditAction.USER_DEACTIVATED: "Account switched off",
+    AuditAction.USER_REACTIVATED: "Account switched on again",
+    AuditAction.USER_ROLES_CHANGED: "Roles changed",
+    AuditAction.VAULT_MASTER_KEY_ROTATED: "Master key replaced",
+}
+
+
+def action_label(action: str) -> str:
+    """The plain-English name of `action`; an unknown one is still made readable."""
+    try:
+        return LABELS[AuditAction(action)]
+    except ValueError:
+        return action.replace("_", " ").replace(".", ": ").capitalize()

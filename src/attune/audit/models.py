@@ -70,3 +70,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit events are append-only.")
+
+    @property
+    def label(self) -> str:
+        """What happened, in plain English ("Consent withdrawn")."""
+        from attune.audit.actions import action_label
+
+        return action_label(self.action)

@@ -20,7 +20,9 @@ def audit_events_for_admin(
     """A service admin reads their own service's trail; nobody else reads it through the app."""
     if not user.is_authenticated or not user.is_service_admin or user.service_id is None:
         return AuditEvent.objects.none()
-    events = AuditEvent.objects.filter(service_id=user.service_id or 0).select_related("case")
+    events = AuditEvent.objects.filter(service_id=user.service_id or 0).select_related(
+        "case", "actor"
+    )
     if action:
         events = events.filter(action__startswith=action)
     if actor:

@@ -6,8 +6,10 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -23,6 +25,22 @@ if TYPE_CHECKING:
     from attune.cases.models import Case
 
 PLATFORM_CHAIN = "platform"
+
+
+#: When set, the time the events recorded now are stamped with (see `audit_recorded_at`).
+_stamp: ContextVar[datetime | None] = ContextVar("audit_stamp", default=None)
+
+
+@contextmanager
+def audit_recorded_at(when: datetime) -> Iterator[None]:
+    """Stamp the events recorded inside with `when` instead of now. For the demo, whose story
+    (a meeting ten days ago, a film last month) should read on its own dates. The stamp is part
+    of what each event's hash covers, so the chain verifies as it does for any other event."""
+    token = _stamp.set(when)
+    try:
+        yield
+    finally:
+        _stamp.reset(token)
 
 
 def _chain_key(service_id: int | None) -> str:
@@ -92,7 +110,7 @@ def audit_record(
         event = AuditEvent(
             chain=key,
             seq=head.last_seq + 1,
-            at=timezone.now(),
+            at=_stamp.get() or timezone.now(),
             service_id=service_id,
             actor=actor if actor is not None and actor.is_authenticated else None,
             actor_label=(actor.email if actor is not None and actor.is_authenticated else "system"),

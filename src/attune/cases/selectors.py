@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.accounts.selectors import supervisee_ids
+from attune.audit.actions import LABELS, action_label
 from attune.cases.models import Adult, Case, CaseState, Cycle, HelpingQuestion
 from attune.core.errors import PermissionDenied
 from attune.safeguarding.models import Concern
@@ -202,84 +203,33 @@ def caseload(
     return [(case, next_action(case, filming_ended=case.pk in ended)) for case in rows]
 
 
-TIMELINE_LABELS = {
-    "case.created": "Case opened",
-    "case.updated": "Case details changed",
-    "adult.added": "Adult added",
-    "initial_meeting.recorded": "Initial meeting recorded",
-    "helping_question.added": "Helping question added",
-    "helping_question.removed": "Helping question removed",
-    "cycle.added": "Cycle added",
-    "cycle.updated": "Cycle plan updated",
-    "case.state_changed": "State changed",
-    "consent.recorded": "Consent recorded",
-    "consent.withdrawn": "Consent withdrawn",
-    "consent.supervision_access_ended": "Supervisor's access to the films ended",
-    "media.locked": "Films locked (consent withdrawn)",
-    "media.destroyed": "Films deleted",
-    "media_deletion.completed": "Deletion receipt written",
-    "retention.planned": "Deletion of the films planned",
-    "retention.scheduled": "Deletion of the films scheduled",
-    "retention.cancelled": "Planned deletion cancelled",
-    "safeguarding.concern_recorded": "Safeguarding concern recorded",
-    "safeguarding.amended": "Safeguarding concern amended",
-    "subject_access.exported": "Subject access export made",
-    "film.upload_started": "Film upload started",
-    "film.uploaded": "Film uploaded",
-    "film.ready": "Film ready to watch",
-    "film.failed": "Film could not be processed",
-    "film.retried": "Film processing retried",
-    "film.requeued": "Film processing restarted",
-    "film.upload_expired": "Unfinished film upload removed",
-    "film.removed": "Upload that could not be processed removed",
-    "film.analysed": "Moment finder ran",
-    "film.speakers_relabelled": "Speakers relabelled",
-    "film.speakers_reset": "Speaker corrections undone",
-    "moment.created": "Moment marked",
-    "moment.updated": "Moment changed",
-    "moment.deleted": "Moment removed",
-    "edit.updated": "The edit changed",
-    "render.ready": "Clip or still rendered",
-    "render.downloaded": "Clip or still downloaded",
-    "suggestion.accepted": "Suggestion accepted",
-    "suggestion.rejected": "Suggestion rejected",
-    "suggestion.linked": "Suggestion became a moment",
-    "analysis.failed": "Moment finder stopped",
-    "analysis.requeued": "Moment finder restarted",
-    "render.failed": "Clip or still could not be rendered",
-    "render.requeued": "Rendering restarted",
-    "review.saved": "Shared review saved",
-    "review.completed": "Shared review completed",
-    "helping_question.reworded": "Helping question reworded",
-    "letter.drafted": "Closing letter drafted",
-    "letter.saved": "Closing letter edited",
-    "letter.finalised": "Closing letter finalised",
-    "letter.corrected": "Closing letter corrected",
-    "letter.exported": "Copy of the closing letter made",
-    "letter.stills_pack_downloaded": "Family's stills pack downloaded",
-}
+#: The words of the case's story: every audit action's plain-English label.
+TIMELINE_LABELS: dict[str, str] = {action.value: label for action, label in LABELS.items()}
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    at: object
+    at: object  # the latest of the run
     label: str
     actor: str
     detail: str
+    count: int = 1  # a run of the same change by the same person, told once
+    first_at: object = None
 
 
 def case_timeline(case: Case, *, limit: int = 50) -> list[TimelineEntry]:
-    """The story of the work so far, from the case's own audit trail (reads left out)."""
+    """The story of the work so far, from the case's own audit trail (reads left out). A run of
+    the same change by the same person ("Moment changed" five times while marking) is one line."""
     from attune.audit.models import AuditEvent
 
     events = (
         AuditEvent.objects.filter(case=case)
         .exclude(action__endswith=".viewed")
         .select_related("actor")
-        .order_by("-seq")[:limit]
+        .order_by("-seq")[: limit * 4]
     )
     states = dict(CaseState.choices)
-    entries = []
+    entries: list[TimelineEntry] = []
     for event in events:
         detail = ""
         if event.action == "case.state_changed":
@@ -287,14 +237,31 @@ def case_timeline(case: Case, *, limit: int = 50) -> list[TimelineEntry]:
             detail = f"{before} → {states.get(event.details.get('to'), '?')}"
             if event.details.get("reason"):
                 detail += f": {event.details['reason']}"
-        entries.append(
-            TimelineEntry(
-                at=event.at,
-                label=TIMELINE_LABELS.get(
-                    event.action, event.action.replace("_", " ").replace(".", ": ")
-                ),
-                actor=str(event.actor) if event.actor else event.actor_label,
-                detail=detail,
+        actor = str(event.actor) if event.actor else (event.actor_label or "Attune")
+        label = action_label(event.action)
+        last = entries[-1] if entries else None
+        if (
+            last is not None
+            and not detail
+            and (last.label, last.actor, last.detail)
+            == (
+                label,
+                actor,
+                "",
             )
+        ):
+            entries[-1] = TimelineEntry(
+                at=last.at,
+                label=label,
+                actor=actor,
+                detail="",
+                count=last.count + 1,
+                first_at=event.at,
+            )
+            continue
+        if len(entries) == limit:
+            break
+        entries.append(
+            TimelineEntry(at=event.at, label=label, actor=actor, detail=detail, first_at=event.at)
         )
     return entries
