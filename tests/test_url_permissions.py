@@ -618,3 +618,93 @@ def test_public_urls_answer_without_signing_in(route: str, db: None) -> None:
     assert response.status_code < 500
     assert response.status_code != 401
     assert not response.headers.get("Location", "").startswith("/accounts/login/")
+
+
+# --------------------------------------------------------------------------- API tokens
+
+API_ROUTES = [r for r in ROUTES if r.is_api]
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=[r.route for r in API_ROUTES])
+def test_api_tokens_on_each_api_url(route: Route, world: World) -> None:
+    """The owner's read-only token reads what the owner reads and is refused every write (403);
+    an expired token (read-write, even) is no credential at all (401)."""
+    owner = world.users["owner"]
+    assert owner is not None
+    _reader, read_secret = api_token_create(actor=owner, user=owner, name="reader")
+    expired, expired_secret = api_token_create(
+        actor=owner, user=owner, name="old", scope="write", days=1
+    )
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(1))
+    reader = Client(headers={"Authorization": f"Bearer {read_secret}"})
+    stale = Client(headers={"Authorization": f"Bearer {expired_secret}"})
+    problems = []
+    for method in route.api_methods:
+        answers = {
+            "read-only token": (send(reader, world, route, method).status_code, method),
+            "expired token": (send(stale, world, route, method).status_code, method),
+        }
+        allowed = {
+            "read-only token": (expected(route, "owner", method) if method == "GET" else {403}),
+            "expired token": {401},
+        }
+        for who, (status, _m) in answers.items():
+            if status not in allowed[who]:
+                problems.append(f"{who:>15} {method:<6} {world.url(route)} → {status}")
+    assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- accounts/, admin/
+
+
+def _simple_routes(prefix: str) -> list[str]:
+    return sorted(
+        {
+            route
+            for route, _name in _walk(get_resolver().url_patterns)
+            if route.startswith(prefix) and "<" not in route and "(" not in route
+        }
+    )
+
+
+ADMIN_ROUTES = _simple_routes("admin/")
+ACCOUNT_ROUTES = _simple_routes("accounts/")
+
+
+def test_the_admin_and_accounts_routes_were_found() -> None:
+    assert "admin/" in ADMIN_ROUTES
+    assert "accounts/login/" in ACCOUNT_ROUTES
+
+
+@pytest.mark.parametrize("route", ADMIN_ROUTES)
+def test_the_admin_is_for_platform_superusers_only(
+    route: str, world: World, client_for: ClientFor
+) -> None:
+    """Everyone but a platform superuser, a service admin included, is sent to sign in (or
+    refused): the admin shows every service's records."""
+    url = "/" + route
+    problems = []
+    for role in (*ROLES, "owner"):
+        response = client_for(world.users[role]).get(url, follow=True)
+        landed = response.request["PATH_INFO"]
+        if response.status_code == 200 and not landed.startswith("/accounts/login/"):
+            problems.append(f"{role:>13} GET {url} → {response.status_code} at {landed}")
+        elif response.status_code not in (200, 403, 404, 405):
+            problems.append(f"{role:>13} GET {url} → {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("route", ACCOUNT_ROUTES)
+def test_account_pages_never_fail_and_show_only_the_visitors_own(
+    route: str, world: World, client_for: ClientFor
+) -> None:
+    """allauth's pages (sign-in, password, second factor, e-mail) answer everyone without a
+    server error, and a signed-in page never shows another person's address."""
+    url = "/" + route
+    outsider = world.users["outsider"]
+    assert outsider is not None
+    for role in ("anonymous", "outsider", "owner"):
+        response = client_for(world.users[role]).get(url)
+        assert response.status_code < 500, f"{role} GET {url} → {response.status_code}"
+        if role == "owner" and response.status_code == 200:
+            assert outsider.email not in response.content.decode()
