@@ -618,3 +618,207 @@ def test_public_urls_answer_without_signing_in(route: str, db: None) -> None:
     assert response.status_code < 500
     assert response.status_code != 401
     assert not response.headers.get("Location", "").startswith("/accounts/login/")
+
+
+# --------------------------------------------------------------------------- API tokens
+
+API_ROUTES = [r for r in ROUTES if r.is_api]
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=[r.route for r in API_ROUTES])
+def test_api_tokens_on_each_api_url(route: Route, world: World) -> None:
+    """The owner's read-only token reads what the owner reads and is refused every write (403);
+    an expired token (read-write, even) is no credential at all (401)."""
+    owner = world.users["owner"]
+    assert owner is not None
+    _reader, read_secret = api_token_create(actor=owner, user=owner, name="reader")
+    expired, expired_secret = api_token_create(
+        actor=owner, user=owner, name="old", scope="write", days=1
+    )
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(1))
+    reader = Client(headers={"Authorization": f"Bearer {read_secret}"})
+    stale = Client(headers={"Authorization": f"Bearer {expired_secret}"})
+    problems = []
+    for method in route.api_methods:
+        answers = {
+            "read-only token": (send(reader, world, route, method).status_code, method),
+            "expired token": (send(stale, world, route, method).status_code, method),
+        }
+        allowed = {
+            "read-only token": (expected(route, "owner", method) if method == "GET" else {403}),
+            "expired token": {401},
+        }
+        for who, (status, _m) in answers.items():
+            if status not in allowed[who]:
+                problems.append(f"{who:>15} {method:<6} {world.url(route)} → {status}")
+    assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- accounts/, admin/
+
+
+def _simple_routes(prefix: str) -> list[str]:
+    return sorted(
+        {
+            route
+            for route, _name in _walk(get_resolver().url_patterns)
+            if route.startswith(prefix) and "<" not in route and "(" not in route
+        }
+    )
+
+
+ADMIN_ROUTES = _simple_routes("admin/")
+ACCOUNT_ROUTES = _simple_routes("accounts/")
+
+
+def test_the_admin_and_accounts_routes_were_found() -> None:
+    assert "admin/" in ADMIN_ROUTES
+    assert "accounts/login/" in ACCOUNT_ROUTES
+
+
+@pytest.mark.parametrize("route", ADMIN_ROUTES)
+def test_the_admin_is_for_platform_superusers_only(
+    route: str, world: World, client_for: ClientFor
+) -> None:
+    """Everyone but a platform superuser, a service admin included, is sent to sign in (or
+    refused): the admin shows every service's records."""
+    url = "/" + route
+    problems = []
+    for role in (*ROLES, "owner"):
+        response = client_for(world.users[role]).get(url, follow=True)
+        landed = response.request["PATH_INFO"]
+        if response.status_code == 200 and not landed.startswith("/accounts/login/"):
+            problems.append(f"{role:>13} GET {url} → {response.status_code} at {landed}")
+        elif response.status_code not in (200, 403, 404, 405):
+            problems.append(f"{role:>13} GET {url} → {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("route", ACCOUNT_ROUTES)
+def test_account_pages_never_fail_and_show_only_the_visitors_own(
+    route: str, world: World, client_for: ClientFor
+) -> None:
+    """allauth's pages (sign-in, password, second factor, e-mail) answer everyone without a
+    server error, and a signed-in page never shows another person's address."""
+    url = "/" + route
+    outsider = world.users["outsider"]
+    assert outsider is not None
+    for role in ("anonymous", "outsider", "owner"):
+        response = client_for(world.users[role]).get(url)
+        assert response.status_code < 500, f"{role} GET {url} → {response.status_code}"
+        if role == "owner" and response.status_code == 200:
+            assert outsider.email not in response.content.decode()
+
+
+# --------------------------------------------------------------------------- every media kind
+
+MEDIA_STATES = ("available", "locked", "destroyed")
+
+
+def _media_urls(world: World) -> dict[str, str]:
+    """One URL per kind of media: the film (its poster), a clip, a still, a consent scan."""
+    render = _render(world.film)
+    still_picture = object_store(
+        case=world.case, kind=ObjectKind.STILL, src=io.BytesIO(b"jpeg"), content_type="image/jpeg"
+    )
+    still = Render.objects.create(
+        moment=render.moment,
+        kind=MomentKind.STILL,
+        start_frame=0,
+        end_frame=1,
+        status=RenderStatus.READY,
+        jpeg=still_picture,
+        requested_by=world.case.guider,
+    )
+    scan = world.case.consents.latest("created_at")
+    return {
+        "film": f"/films/{world.film.pk}/media/poster",
+        "clip": f"/moments/renders/{render.pk}/mp4",
+        "still": f"/moments/renders/{still.pk}/jpeg",
+        "scan": f"/consent/records/{scan.pk}/document",
+    }
+
+
+def _put_media_in(world: World, state: str) -> None:
+    from attune.consent.models import MediaDeletion, WithdrawalChannel
+    from attune.consent.services import consent_withdraw
+    from attune.retention.services import media_deletion_run
+
+    if state == "available":
+        return
+    consent_withdraw(
+        actor=world.case.guider,
+        record=world.case.consents.latest("created_at"),
+        scopes=[Scope.FILMING],
+        asked_by="Jo Carter",
+        channel=WithdrawalChannel.PHONE,
+    )
+    if state == "destroyed":
+        media_deletion_run(deletion_id=MediaDeletion.objects.get(case=world.case).pk)
+
+
+def _without_supervision_consent(world: World) -> None:
+    from attune.consent.models import WithdrawalChannel
+    from attune.consent.services import consent_withdraw
+
+    for adult in world.case.adults.all():
+        consent_withdraw(
+            actor=world.case.guider,
+            record=world.case.consents.filter(adult=adult).latest("created_at"),
+            scopes=[Scope.SUPERVISION],
+            asked_by="Jo Carter",
+            channel=WithdrawalChannel.PHONE,
+        )
+
+
+@pytest.mark.parametrize("state", MEDIA_STATES)
+def test_every_kind_of_media_in_every_state(
+    state: str, world: World, client_for: ClientFor
+) -> None:
+    """Film, clip, still and scan: the guider gets each while it is available, 410 for a film,
+    clip or still once consent is withdrawn (locked), and nothing once it is destroyed; nobody
+    else, a service admin included, ever gets the film, clip or still; outsiders get 404."""
+    urls = _media_urls(world)
+    _put_media_in(world, state)
+    problems = []
+    for kind, url in urls.items():
+        for role in (*ROLES, "owner"):
+            status = client_for(world.users[role]).get(url).status_code
+            if role == "anonymous":
+                allowed = {302}
+            elif role in ("outsider", "other_admin", "colleague"):
+                allowed = {404}
+            elif role == "owner":
+                allowed = (
+                    {200}
+                    if state == "available"
+                    else {410}
+                    if state == "locked" and kind != "scan"
+                    else {200, 404, 410}
+                    if state == "locked"
+                    else {404, 410}
+                )
+            elif role == "service_admin" and kind == "scan":
+                allowed = {200} if state != "destroyed" else {404, 410}
+            elif role == "supervisor" and kind == "scan":
+                allowed = {403}  # a signature is a consent record, not for supervision
+            elif role == "supervisor" and state == "available":
+                allowed = {200}  # every adult consents to supervision in this world
+            else:
+                allowed = {403, 404, 410}
+            if status not in allowed:
+                problems.append(f"{state:>9} {kind:<5} {role:>13} → {status}")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_supervisor_without_supervision_consent_gets_no_media(
+    world: World, client_for: ClientFor
+) -> None:
+    urls = _media_urls(world)
+    _without_supervision_consent(world)
+    supervisor = client_for(world.users["supervisor"])
+
+    answers = {kind: supervisor.get(url).status_code for kind, url in urls.items()}
+    answers["editor"] = supervisor.get(f"/moments/films/{world.film.pk}/").status_code
+
+    assert all(status in (403, 404) for status in answers.values()), answers

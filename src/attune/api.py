@@ -43,7 +43,58 @@ class BrowserSession(SessionAuth):
         return super().__call__(request)
 
 
-api = NinjaAPI(
+#: Every refusal the API gives, in the one error shape; declared on every operation so that the
+#: schema says what clients really get (checked by tests/api/test_api_schema_conformance.py).
+ERROR_STATUSES = {
+    400: "The request could not be read (not JSON, or a malformed body).",
+    401: "No valid API token or signed-in session (a revoked or expired token is none).",
+    403: "Not allowed: a read-only token or person writing, or a step for someone else.",
+    404: "No such thing within your reach.",
+    409: "Allowed, but not in the case's present state.",
+    410: "The media has been destroyed or locked after consent was withdrawn.",
+    422: "A field is missing or wrong; each is named in `fields`.",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "message"],
+                        "properties": {
+                            "field": {"type": "string"},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        }
+    },
+}
+
+
+class AttuneAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(status, {"description": description, "content": ref})
+        return schema
+
+
+api = AttuneAPI(
     title="Attune API",
     version="1",
     description="Cases, helping questions and the work of Video Interaction Guidance.",

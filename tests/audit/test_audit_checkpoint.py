@@ -13,9 +13,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from attune.audit.checkpoint import CheckpointError, checkpoint_path, checkpoint_write
+from attune.audit.maintenance import write_audit_checkpoint
 from attune.audit.models import AuditChain, AuditEvent
 from attune.audit.services import audit_verify
-from attune.core.worker import worker_startup
+from attune.core.worker import PERIODIC, STARTUP_HOOKS
 from attune.demo.seed import seed_demo
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
@@ -139,10 +140,15 @@ def test_an_operators_kept_copy_catches_a_drop_after_the_file_is_replaced(
         verify("--checkpoint", str(kept))
 
 
-def test_the_worker_writes_a_checkpoint_when_it_starts(chain: str) -> None:
+def test_the_worker_writes_a_checkpoint_when_it_starts_and_every_five_minutes(
+    chain: str,
+) -> None:
+    assert write_audit_checkpoint in STARTUP_HOOKS
+    assert (300, write_audit_checkpoint) in PERIODIC
     assert not checkpoint_path().exists()
 
-    worker_startup()
+    # The hook itself (the worker's loop would also close the test's database connection).
+    write_audit_checkpoint()
 
     written = json.loads(checkpoint_path().read_text())
     assert written["chains"][chain]["seq"] == AuditChain.objects.get(key=chain).last_seq
