@@ -77,4 +77,3 @@ def _still_for_the_family(case: Case) -> None:
     moments.edit_set(actor=guider, cycle=cycle, moment_ids=[still.pk])
     render = moments.moment_render(actor=guider, moment=still)
     rendering.render_run(str(render.pk))
-
