@@ -243,9 +243,9 @@ def fill_scratch(scratch: Path, workers: Workers, timeout: float) -> dict[str, A
                 fh.write(block)
                 fh.flush()
                 written += len(block)
-    time.sleep(8)  # long enough for the running job to need the space it no longer has
+    time.sleep(4)  # long enough for the running job to need the space it no longer has
     ballast.unlink()
-    return {"fault": "scratch disk filled", "bytes": written, "for_seconds": 8}
+    return {"fault": "scratch disk filled", "bytes": written, "for_seconds": 4}
 
 
 def restart_redis(
@@ -404,7 +404,7 @@ def run(
 
     def inject() -> None:
         time.sleep(10)
-        faults.append(workers.kill_one_doing("process_film", timeout=args.seconds / 2))
+        faults.append(workers.kill_one_doing("process_film", timeout=args.seconds))
         if redis:
             time.sleep(5)
             faults.append(restart_redis(procs, redis, redis_args, env))

@@ -97,7 +97,10 @@ def catalogue_ensure(*, service: Service) -> bool:
     if Principle.objects.filter(service=service).exists():
         return False
     with transaction.atomic():
-        Service.objects.select_for_update().get(pk=service.pk)  # one seeding at a time
+        # One seeding at a time. NO KEY: a plain FOR UPDATE on the service would block every
+        # other writer's foreign-key check on it (audit events name their service) while this
+        # waits for the audit chain, which deadlocked under load.
+        Service.objects.select_for_update(no_key=True).get(pk=service.pk)
         if Principle.objects.filter(service=service).exists():
             return False
         for position, (name, behaviours) in enumerate(SEED, start=1):

@@ -22,6 +22,7 @@ avoids the clicks of cutting compressed audio between its frames.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import queue
@@ -68,6 +69,19 @@ class ClipResult:
     frames: int
     seconds: float
     has_audio: bool
+
+
+DISK_FULL_REASON = (
+    "The server ran out of disk space while making this {what}. Nothing was kept: ask your "
+    "administrator to free some space, then ask for it again."
+)
+
+
+def failure_reason(what: str, exc: av.FFmpegError) -> str:
+    """What the guider is told: plain words for a full disk (never the server's file names)."""
+    if exc.errno in {errno.ENOSPC, errno.EDQUOT}:
+        return DISK_FULL_REASON.format(what=what)
+    return f"The {what} could not be made: {exc.strerror or exc}"
 
 
 def _open(source: Source) -> InputContainer:
@@ -310,7 +324,7 @@ def export_clip(
                 muxer.finish()
         except av.FFmpegError as exc:
             target.unlink(missing_ok=True)
-            raise ExportError(f"The clip could not be made: {exc}") from exc
+            raise ExportError(failure_reason("clip", exc)) from exc
     if written == 0:
         target.unlink(missing_ok=True)
         raise ExportError("The film has no pictures at that point; check the moment's frames.")
@@ -459,7 +473,7 @@ def export_still(
                 raise ExportError("That frame is not in the film.")
             image = _picture(chosen)
         except av.FFmpegError as exc:
-            raise ExportError(f"The still could not be made: {exc}") from exc
+            raise ExportError(failure_reason("still", exc)) from exc
     if png is not None:
         image.save(os.fspath(png), "PNG")
     if jpeg is not None:
