@@ -351,7 +351,7 @@ ATTUNE_DEFAULT_CYCLES = 3
 ATTUNE_CASES_PER_DAY = env_int("ATTUNE_CASES_PER_DAY", 30, minimum=1)
 ATTUNE_API_TOKEN_PREFIX = "att_"  # noqa: S105 (a public prefix, not a secret)
 # How long a new API token lasts unless its maker chooses otherwise (at most 365).
-ATTUNE_API_TOKEN_DAYS = env_int("ATTUNE_API_TOKEN_DAYS", 90, minimum=1)
+ATTUNE_API_TOKEN_DAYS = min(env_int("ATTUNE_API_TOKEN_DAYS", 90, minimum=1), 365)
 
 # --- media ---------------------------------------------------------------------------------------
 ATTUNE_STORAGE = env_str("ATTUNE_STORAGE", "local")

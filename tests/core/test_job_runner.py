@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from attune.accounts.models import User
 from attune.audit.models import AuditEvent
@@ -127,3 +128,39 @@ def test_a_superseded_attempt_cannot_write(film: Film) -> None:
         assert job.fail("too late") is False
     film.refresh_from_db()
     assert film.status == FilmStatus.PROCESSING
+
+
+def test_a_queued_job_whose_hand_over_was_lost_is_handed_over_again(
+    film: Film, settings: SettingsWrapper
+) -> None:
+    """The task queue was down (or lost its data) when the film was queued: the sweep hands it
+    over again, once per stale period, and a claim still runs it once."""
+    from dataclasses import replace
+
+    handed: list[str] = []
+    kind = replace(FILM_JOB, enqueue=handed.append)
+    assert jobs.jobs_recover_stale(kind) == 1
+    assert handed == [str(film.pk)]
+    assert jobs.jobs_recover_stale(kind) == 0  # handed over just now: not again yet
+    assert handed == [str(film.pk)]
+    Film.objects.filter(pk=film.pk).update(
+        heartbeat_at=timezone.now() - timedelta(seconds=settings.ATTUNE_STALE_JOB_SECONDS + 1)
+    )
+    assert jobs.jobs_recover_stale(kind) == 1
+    assert handed == [str(film.pk)] * 2
+    with jobs.job_running(kind, film.pk) as job:
+        assert job is not None
+    with jobs.job_running(kind, film.pk) as again:
+        assert again is None  # the duplicate hand-over finds nothing to do
+
+
+def test_a_hand_over_that_fails_is_tried_again_at_the_next_sweep(film: Film) -> None:
+    from dataclasses import replace
+
+    def queue_down(job_id: str) -> None:
+        raise ConnectionError("the task queue is not answering")
+
+    assert jobs.jobs_recover_stale(replace(FILM_JOB, enqueue=queue_down)) == 0
+    handed: list[str] = []
+    assert jobs.jobs_recover_stale(replace(FILM_JOB, enqueue=handed.append)) == 1
+    assert handed == [str(film.pk)]

@@ -138,8 +138,9 @@ def test_the_cycle_page_offers_the_review_upload_apart_from_the_family_film(
     page = guider_client.get(f"/cases/{filmable_case.reference}/cycles/1/").content.decode()
     assert "Film of the shared review" in page
     assert 'data-purpose="review"' in page
-    assert page.count("Review film uploaded") == 1
-    assert page.count("Film uploaded") == 1
+    family, review = page.split('id="review-film-h"')
+    assert "“tea.mp4”" in family and "“review.mp4”" not in family
+    assert "“review.mp4”" in review and "“tea.mp4”" not in review
 
 
 def test_moments_of_a_review_film_never_go_into_the_familys_edit(
@@ -217,3 +218,42 @@ def test_withdrawing_supervision_consent_deletes_the_review_films(
     assert event.details["films"] == [str(review.pk)]
     assert event.details["moments"] == 1
     assert event.details["objects"] >= 3
+
+
+def test_withdrawing_supervision_first_shows_the_review_films_it_deletes(
+    filmable_case: Case, owner: User, outsider: User, client_for: ClientFor
+) -> None:
+    review = make_ready_film(filmable_case, purpose=FilmPurpose.REVIEW)
+    Moment.objects.create(
+        film=review, kind=MomentKind.CLIP, start_frame=0, end_frame=20, created_by=owner
+    )
+    record = filmable_case.consents.get()
+    url = f"/consent/records/{record.pk}/withdraw/"
+    answers = {
+        "scopes": ["supervision"],
+        "asked_by": "Jo Carter",
+        "channel": "phone",
+        "asked_on": "2020-01-01",
+    }
+    page = client_for(owner).post(url, answers)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "withdraw supervision consent" in text
+    assert "1 film" in text and "1 clip" in text
+    assert Film.objects.filter(pk=review.pk).exists()  # nothing deleted yet
+    assert client_for(outsider).post(url, {**answers, "confirm": "destroy"}).status_code == 404
+    assert Film.objects.filter(pk=review.pk).exists()
+    done = client_for(owner).post(url, {**answers, "confirm": "destroy"})
+    assert done.status_code == 302
+    assert not Film.objects.filter(pk=review.pk).exists()
+
+
+def test_a_failed_upload_cannot_be_removed_once_the_case_is_closed(
+    filmable_case: Case, owner: User
+) -> None:
+    failed = make_ready_film(filmable_case, status=FilmStatus.FAILED, ready_at=None)
+    Case.objects.filter(pk=filmable_case.pk).update(state=CaseState.CLOSED)
+    failed.refresh_from_db()
+    with pytest.raises(ServiceError, match="no longer change"):
+        services.film_remove(actor=owner, film=failed)
+    assert Film.objects.filter(pk=failed.pk).exists()

@@ -137,7 +137,7 @@ def test_the_deletion_queue(
         )
         out = StringIO()
         call_command("retention", "list", stdout=out)
-        assert agreed.reference in out.getvalue() and "01 Apr 2026" in out.getvalue()
+        assert agreed.reference in out.getvalue() and "1 Apr 2026" in out.getvalue()
 
 
 def test_every_worker_sweeps_at_start_up_and_every_minute() -> None:

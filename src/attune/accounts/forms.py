@@ -63,7 +63,9 @@ class TokenForm(AttuneForm):
     )
     days = forms.TypedChoiceField(
         coerce=int,
-        choices=[(d, f"{d} days") for d in TOKEN_DAYS_CHOICES],
+        choices=[
+            (d, f"{d} days") for d in sorted({*TOKEN_DAYS_CHOICES, settings.ATTUNE_API_TOKEN_DAYS})
+        ],
         label="Expires after",
     )
 

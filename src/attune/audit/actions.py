@@ -118,6 +118,7 @@ LABELS: dict[AuditAction, str] = {
     AuditAction.API_TOKEN_CREATED: "API token made",
     AuditAction.API_TOKEN_REVOKED: "API token revoked",
     AuditAction.CASE_CREATED: "Case opened",
+    AuditAction.CASE_LIMIT_REACHED: "Refused: too many cases opened in a day",
     AuditAction.CASE_HANDED_OVER: "Case handed over to another guider",
     AuditAction.CASE_STATE_CHANGED: "State changed",
     AuditAction.CASE_UPDATED: "Case details changed",
@@ -142,6 +143,7 @@ LABELS: dict[AuditAction, str] = {
     AuditAction.FILM_FAILED: "Film could not be processed",
     AuditAction.FILM_READY: "Film ready to watch",
     AuditAction.FILM_REMOVED: "Upload that could not be processed removed",
+    AuditAction.FILM_REVIEW_FILMS_DELETED: "Films of the shared review deleted",
     AuditAction.FILM_REQUEUED: "Film processing restarted",
     AuditAction.FILM_RETRIED: "Film processing retried",
     AuditAction.FILM_SPEAKERS_RELABELLED: "Speakers relabelled",
@@ -207,5 +209,5 @@ def action_label(action: str) -> str:
     """The plain-English name of `action`; an unknown one is still made readable."""
     try:
         return LABELS[AuditAction(action)]
-    except ValueError:
+    except (ValueError, KeyError):
         return action.replace("_", " ").replace(".", ": ").capitalize()

@@ -5,9 +5,11 @@ chain had got to, so `attune audit verify` notices."""
 
 from __future__ import annotations
 
+import fcntl
 import hmac
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -121,19 +123,32 @@ def checkpoint_write(path: Path | None = None) -> dict[str, Any]:
     the last checkpoint if the database has lost anything since, so that a dropped tail is not
     blessed by the next periodic checkpoint; the old file is kept for the investigation."""
     path = path or checkpoint_path()
-    previous = checkpoint_read(path)
-    if previous is not None:
-        lost = checkpoint_problems(previous)
-        if lost:
-            raise CheckpointError(
-                f"The audit trail has lost events since the last checkpoint: {lost[0]}. "
-                "The checkpoint was not moved on."
-            )
-    checkpoint = checkpoint_build()
     path.parent.mkdir(parents=True, exist_ok=True)
-    pending = path.with_name(path.name + ".new")
-    fd = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(json.dumps(checkpoint, indent=1, sort_keys=True) + "\n")
-    os.replace(pending, path)
+    # Several workers share a data dir: one at a time reads, checks and writes, each through a
+    # file of its own, so two writers never interleave and an older checkpoint never lands last.
+    lock_fd = os.open(path.with_name(path.name + ".lock"), os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        previous = checkpoint_read(path)
+        if previous is not None:
+            lost = checkpoint_problems(previous)
+            if lost:
+                raise CheckpointError(
+                    f"The audit trail has lost events since the last checkpoint: {lost[0]}. "
+                    "The checkpoint was not moved on."
+                )
+        checkpoint = checkpoint_build()
+        fd, pending = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".new")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(json.dumps(checkpoint, indent=1, sort_keys=True) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(pending, 0o600)
+            os.replace(pending, path)
+        except BaseException:
+            Path(pending).unlink(missing_ok=True)
+            raise
+    finally:
+        os.close(lock_fd)  # closing the file releases the lock
     return checkpoint

@@ -18,7 +18,7 @@ from attune.consent.forms import ConsentCaptureForm, ConsentFormEditForm, Withdr
 from attune.consent.models import ConsentRecord, Scope
 from attune.core.errors import ServiceError
 from attune.core.views import form_error
-from attune.retention.selectors import media_inventory
+from attune.retention.selectors import media_inventory, review_films_inventory
 from attune.vault.services import MediaGone, object_read_all
 
 
@@ -154,9 +154,17 @@ def consent_withdraw(request: HttpRequest, record_id: str) -> HttpResponse:
     going_back = "back" in request.POST  # from the confirmation, to change the answers
     if request.method == "POST" and not going_back and form.is_valid():
         data = form.cleaned_data
-        if Scope.FILMING in data["scopes"] and request.POST.get("confirm") != "destroy":
+        confirmed = request.POST.get("confirm") == "destroy"
+        if Scope.FILMING in data["scopes"] and not confirmed:
             # Nothing is destroyed until the guider has seen what goes and said so again.
             return _withdraw_confirmation(request, record, form)
+        if (
+            Scope.SUPERVISION in data["scopes"]
+            and not confirmed
+            and not review_films_inventory(record.case).empty
+        ):
+            # Withdrawing supervision deletes the films of the shared review: confirmed too.
+            return _withdraw_confirmation(request, record, form, review_films=True)
         try:
             withdrawal = services.consent_withdraw(
                 actor=signed_in_user(request),
@@ -193,7 +201,7 @@ def consent_withdraw(request: HttpRequest, record_id: str) -> HttpResponse:
 
 
 def _withdraw_confirmation(
-    request: HttpRequest, record: ConsentRecord, form: WithdrawForm
+    request: HttpRequest, record: ConsentRecord, form: WithdrawForm, *, review_films: bool = False
 ) -> HttpResponse:
     """The second step of withdrawing filming: what will be destroyed, counted, with the answers
     carried forward unchanged for the guider to confirm (or go back and change)."""
@@ -208,7 +216,10 @@ def _withdraw_confirmation(
             "form": form,
             "carried": carried,
             "scope_labels": [labels[s] for s in form.cleaned_data["scopes"]],
-            "inventory": media_inventory(record.case),
+            "inventory": review_films_inventory(record.case)
+            if review_films
+            else media_inventory(record.case),
+            "review_films": review_films,
         },
     )
 

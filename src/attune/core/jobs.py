@@ -255,8 +255,9 @@ def jobs_recover_stale(kind: JobKind) -> int:
                 )
                 kind.audit(row, f"{kind.name}.failed", {"reason": reason, "attempt": attempt})
             else:
+                # Queued again and handed over now (the stamp says when, see below).
                 kind.rows().filter(pk=pk).update(
-                    status=kind.queued, heartbeat_at=None, **kind.requeue_fields
+                    status=kind.queued, heartbeat_at=timezone.now(), **kind.requeue_fields
                 )
                 kind.audit(row, f"{kind.name}.requeued", {"lost_attempt": attempt})
                 transaction.on_commit(partial(kind.enqueue, str(job_id)))
@@ -265,7 +266,30 @@ def jobs_recover_stale(kind: JobKind) -> int:
         for path in scratch_root().glob(f"{kind.name}-*-{job_id}-*"):
             shutil.rmtree(path, ignore_errors=True)
         recovered += 1
-    return recovered
+    return recovered + _hand_over_again(kind, lost)
+
+
+def _hand_over_again(kind: JobKind, lost: Q) -> int:
+    """A queued row whose hand-over to the task queue was lost (the queue was down, or lost its
+    data, when the job was enqueued) would wait for ever: hand it over again. While a row waits,
+    ``heartbeat_at`` says when it was last handed over, so this happens at most once per stale
+    period. Claiming is atomic, so a job that was in the queue after all still runs once."""
+    handed = 0
+    waiting = kind.rows().filter(lost, status=kind.queued)
+    for pk, job_id in list(waiting.values_list("pk", kind.key)):
+        stamped = (
+            kind.rows().filter(lost, pk=pk, status=kind.queued).update(heartbeat_at=timezone.now())
+        )
+        if not stamped:
+            continue
+        try:
+            kind.enqueue(str(job_id))
+        except Exception:  # the queue is still down: the next sweep tries again
+            logger.warning("Could not hand %s %s to the task queue", kind.name, job_id)
+            kind.rows().filter(pk=pk, status=kind.queued).update(heartbeat_at=None)
+            continue
+        handed += 1
+    return handed
 
 
 def _owned(path: Path) -> bool:

@@ -253,8 +253,9 @@ def film_remove(*, actor: User, film: Film) -> None:
     """Remove a film that could not be processed: its row, its upload and whatever processing
     made of it, from the vault, audited with the file's name. A film that is ready, or still
     uploading or processing, is not removed this way."""
-    if film.case.guider_id != actor.pk:
-        raise PermissionDenied("Only the case's guider can remove a failed upload.")
+    from attune.cases.services import require_case_guider
+
+    require_case_guider(actor, film.case, what="remove a failed upload")
     with transaction.atomic():
         film = Film.objects.select_for_update().select_related("case").get(pk=film.pk)
         if film.status not in {FilmStatus.FAILED, FilmStatus.EXPIRED}:

@@ -202,7 +202,7 @@ def edit_moments_for_case(case: Case) -> list[Moment]:
     and then as each edit is."""
     return list(
         moments_queryset()
-        .filter(film__case=case, edit_position__isnull=False)
+        .filter(film__case=case, film__purpose=FilmPurpose.FAMILY, edit_position__isnull=False)
         .exclude(film__status=FilmStatus.EXPIRED)
         .order_by("film__cycle__number", "edit_position", "start_frame")
     )

@@ -53,6 +53,21 @@ class MediaInventory:
         return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def review_films_inventory(case: Case) -> MediaInventory:
+    """What withdrawing supervision consent deletes: the films of the shared review (kept only
+    for supervision) and the clips and stills marked on them."""
+    if media_destroyed(case):
+        return MediaInventory(films=0, clips=0, stills=0, signatures=0)
+    films = Film.objects.of_review().filter(case=case).exclude(status=FilmStatus.EXPIRED)
+    moments = Moment.objects.filter(film__in=films)
+    return MediaInventory(
+        films=films.count(),
+        clips=moments.filter(kind=MomentKind.CLIP).count(),
+        stills=moments.filter(kind=MomentKind.STILL).count(),
+        signatures=0,
+    )
+
+
 def media_inventory(case: Case) -> MediaInventory:
     """Counts of the case's films (every upload still held, finished or not), the clips and stills
     marked on them, and the signature images and scans kept with consent. Once the case key is
