@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pytest_django.fixtures import Settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -53,6 +54,12 @@ def repeated(sql: list[str]) -> str:
     """The statements asked more than once (numbers stripped), most often first."""
     shapes = Counter(re.sub(r"\d+", "N", q)[:300] for q in sql)
     return "\n".join(f"{n} x {shape}" for shape, n in shapes.most_common() if n > 1)
+
+
+@pytest.fixture(autouse=True)
+def _room_for_fifty_cases(settings: Settings) -> None:
+    """One guider opens fifty cases here, past the daily limit a real person has."""
+    settings.ATTUNE_CASES_PER_DAY = 200
 
 
 @pytest.fixture
