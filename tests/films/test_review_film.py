@@ -78,12 +78,13 @@ def filming_only_case(owner: User) -> Case:
 def test_the_guider_uploads_a_review_film_through_the_same_upload(
     filmable_case: Case, guider_client: Client, film_bytes: bytes, process: Process
 ) -> None:
+    family = make_ready_film(filmable_case)
     film = process(upload_review_film(guider_client, filmable_case, film_bytes))
     assert film.purpose == FilmPurpose.REVIEW
     assert film.status == FilmStatus.READY
     assert film.playable_id is not None  # the same pipeline: playable, poster, sprite...
     cycle = filmable_case.cycles.get(number=1)
-    assert selectors.films_for_cycle(cycle) == []
+    assert selectors.films_for_cycle(cycle) == [family]
     assert selectors.review_films_for_cycle(cycle) == [film]
     started = AuditEvent.objects.get(action=AuditAction.FILM_UPLOAD_STARTED, object_id=film.pk)
     assert started.details["purpose"] == "review"
@@ -110,6 +111,22 @@ def test_a_review_film_needs_every_adults_supervision_consent(
     page = client_for(owner).get(f"/cases/{case.reference}/cycles/1/").content.decode()
     assert "data-review-film-blockers" in page
     assert 'data-purpose="review"' not in page
+
+
+def test_a_review_film_follows_the_cycles_film_of_adult_and_child(
+    filmable_case: Case, owner: User, guider_client: Client
+) -> None:
+    cycle = filmable_case.cycles.get(number=1)
+    with pytest.raises(ServiceError, match="film of adult and child first"):
+        services.film_upload_start(
+            actor=owner, case=filmable_case, cycle=cycle, filename="r", size=9, purpose="review"
+        )
+    page = guider_client.get(f"/cases/{filmable_case.reference}/cycles/1/").content.decode()
+    assert 'data-purpose="review"' not in page  # one uploader on the page: the family film's
+    make_ready_film(filmable_case, status=FilmStatus.QUEUED, ready_at=None)
+    assert services.film_upload_start(
+        actor=owner, case=filmable_case, cycle=cycle, filename="r", size=9, purpose="review"
+    )
 
 
 def test_only_the_cases_guider_can_upload_a_review_film(
@@ -194,8 +211,8 @@ def test_withdrawing_supervision_consent_deletes_the_review_films(
     process: Process,
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    review = process(upload_review_film(guider_client, filmable_case, film_bytes))
     family = make_ready_film(filmable_case)
+    review = process(upload_review_film(guider_client, filmable_case, film_bytes))
     moment_services.moment_create(
         actor=owner, film=review, kind=MomentKind.CLIP, start_frame=0, end_frame=20
     )

@@ -124,7 +124,7 @@ def film_panel(user: User, case: Case, cycle: Cycle, access: Access) -> dict[str
     from attune.films.services import filming_blockers, review_filming_blockers
 
     blockers = filming_blockers(case)
-    review_blockers = review_filming_blockers(case)
+    review_blockers = review_filming_blockers(case, cycle)
     state = media_state(case)
     return {
         "films": [film_shown(film, state) for film in films_for_cycle(cycle)],

@@ -23,6 +23,8 @@ from attune.vault.models import ObjectKind
 from attune.vault.services import MediaGone, object_delete, object_store
 
 FILMABLE_STATES = {CaseState.AGREED, CaseState.IN_CYCLES}
+#: A film of adult and child that is in, or on its way: a shared review can follow it.
+FILM_ON_ITS_WAY = (FilmStatus.QUEUED, FilmStatus.PROCESSING, FilmStatus.READY)
 UPLOAD_EXPIRED_REASON = "The upload was not finished in time and has been removed."
 
 
@@ -50,7 +52,7 @@ def case_may_film(case: Case) -> bool:
     return not filming_blockers(case)
 
 
-def review_filming_blockers(case: Case) -> list[str]:
+def review_filming_blockers(case: Case, cycle: Cycle | None = None) -> list[str]:
     """Why the shared review cannot be filmed for supervision now. A film of the review shows
     the adult as well as the guider, so it needs what any film needs, and supervision consent
     from every adult on the case, since its only use is the guider's own supervision."""
@@ -68,21 +70,29 @@ def review_filming_blockers(case: Case) -> list[str]:
             else "A film of the shared review is only for supervision, and needs every "
             f"adult's consent to use in supervision ({names} have not given it)."
         )
+    if (
+        cycle is not None
+        and not cycle.films.of_family().filter(status__in=FILM_ON_ITS_WAY).exists()
+    ):
+        blockers.append(
+            "Upload this cycle's film of adult and child first: the shared review looks at "
+            "clips from it."
+        )
     return blockers
 
 
-def _upload_blockers(case: Case, purpose: str) -> list[str]:
-    return (
-        review_filming_blockers(case) if purpose == FilmPurpose.REVIEW else filming_blockers(case)
-    )
+def _upload_blockers(case: Case, purpose: str, cycle: Cycle) -> list[str]:
+    if purpose == FilmPurpose.REVIEW:
+        return review_filming_blockers(case, cycle)
+    return filming_blockers(case)
 
 
-def _require_filming(actor: User, case: Case, purpose: str) -> None:
+def _require_filming(actor: User, case: Case, cycle: Cycle, purpose: str) -> None:
     if case.guider_id != actor.pk:
         raise PermissionDenied("Only the case's guider can add films.")
     if purpose not in FilmPurpose.values:
         raise ServiceError("A film is either of adult and child or of the shared review.")
-    blockers = _upload_blockers(case, purpose)
+    blockers = _upload_blockers(case, purpose, cycle)
     if blockers:
         raise ServiceError(" ".join(blockers))
 
@@ -96,7 +106,7 @@ def film_upload_start(
     size: int,
     purpose: str = FilmPurpose.FAMILY,
 ) -> Film:
-    _require_filming(actor, case, purpose)
+    _require_filming(actor, case, cycle, purpose)
     if cycle.case_id != case.pk:
         raise ServiceError("That cycle belongs to another case.", field="cycle")
     if size <= 0:
@@ -144,7 +154,7 @@ def film_upload_chunk(*, actor: User, film: Film, index: int, data: bytes) -> Fi
         expected = film.next_chunk_index
         if film.status != FilmStatus.UPLOADING or index < expected:
             return film  # a resend of a chunk already stored: nothing changes
-        blockers = _upload_blockers(film.case, film.purpose)
+        blockers = _upload_blockers(film.case, film.purpose, film.cycle)
         if blockers:
             raise ServiceError(" ".join(blockers))
         if index > expected:

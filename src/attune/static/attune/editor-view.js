@@ -66,7 +66,7 @@ export function makeView(editor) {
   }
 
   function renderPanels({ keepFields = false } = {}) {
-    const context = { state, clock, principles, catalogue: data.catalogue, canEdit: editor.canEdit, canDownload: data.can_download, trainingAllowed: data.training_allowed, limits: data.limits, urls: data.urls, actions: editor.actions };
+    const context = { state, clock, principles, catalogue: data.catalogue, canEdit: editor.canEdit, forEdit: editor.forEdit, principlesLabel: editor.principlesLabel, canDownload: data.can_download, trainingAllowed: data.training_allowed, limits: data.limits, urls: data.urls, actions: editor.actions };
     renderPanel($("[data-moment-panel]"), editor.byId(state.selected), context, { keepFields });
     renderList($("[data-moment-list]"), context);
     $("[data-moment-count]").textContent = String(state.moments.length);
