@@ -19,7 +19,7 @@ from attune.audit.services import audit_record
 from attune.cases.models import Case, CaseState, Cycle
 from attune.core.errors import PermissionDenied, ServiceError
 from attune.films.models import Film, FilmPurpose, FilmStatus, UploadPart
-from attune.vault.models import ObjectKind
+from attune.vault.models import ObjectKind, VaultObject
 from attune.vault.services import MediaGone, object_delete, object_store
 
 FILMABLE_STATES = {CaseState.AGREED, CaseState.IN_CYCLES}
@@ -259,6 +259,14 @@ def film_may_retry(film: Film) -> bool:
 FILM_OBJECT_FIELDS = ("original", "playable", "poster", "sprite", "sprite_index", "waveform")
 
 
+def film_stored_objects(film: Film) -> list[VaultObject]:
+    """Everything of `film` in the vault: its upload's parts and the files processing made."""
+    objects = [part.object for part in film.parts.select_related("object")]
+    return objects + [
+        obj for name in FILM_OBJECT_FIELDS if (obj := getattr(film, name)) is not None
+    ]
+
+
 def film_remove(*, actor: User, film: Film) -> None:
     """Remove a film that could not be processed: its row, its upload and whatever processing
     made of it, from the vault, audited with the file's name. A film that is ready, or still
@@ -270,8 +278,7 @@ def film_remove(*, actor: User, film: Film) -> None:
         film = Film.objects.select_for_update().select_related("case").get(pk=film.pk)
         if film.status not in {FilmStatus.FAILED, FilmStatus.EXPIRED}:
             raise ServiceError("Only an upload that could not be processed can be removed.")
-        objects = [part.object for part in film.parts.select_related("object")]
-        objects += [obj for name in FILM_OBJECT_FIELDS if (obj := getattr(film, name)) is not None]
+        objects = film_stored_objects(film)
         audit_record(
             actor=actor,
             action=AuditAction.FILM_REMOVED,

@@ -28,8 +28,8 @@ from attune.consent.models import (
 )
 from attune.consent.selectors import MediaState, media_state
 from attune.core.dates import day
-from attune.films.media import OUTPUTS
 from attune.films.models import Film
+from attune.films.services import film_stored_objects
 from attune.moments.models import Render
 from attune.vault.models import DeletionReceipt, VaultObject
 from attune.vault.services import case_media_destroy, object_delete
@@ -228,14 +228,10 @@ def review_films_delete(*, actor: User, case: Case, withdrawal: ConsentWithdrawa
         films = list(Film.objects.of_review().select_for_update().filter(case=case))
         if not films:
             return 0
-        ids: set[object] = set()
-        for film in films:
-            ids.add(film.original_id)
-            ids.update(getattr(film, f"{output.field}_id") for output in OUTPUTS)
-            ids.update(film.parts.values_list("object_id", flat=True))
-        for render in Render.objects.filter(moment__film__in=films):
-            ids.update((render.video_id, render.png_id, render.jpeg_id))
-        objects = list(VaultObject.objects.filter(pk__in=[i for i in ids if i is not None]))
+        objects = [obj for film in films for obj in film_stored_objects(film)]
+        renders = Render.objects.filter(moment__film__in=films)
+        rendered = {i for r in renders for i in (r.video_id, r.png_id, r.jpeg_id) if i is not None}
+        objects += VaultObject.objects.filter(pk__in=rendered)
         moments = sum(film.moments.count() for film in films)
         film_ids = [str(film.pk) for film in films]
         for obj in objects:
