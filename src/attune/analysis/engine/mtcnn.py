@@ -225,12 +225,10 @@ def track(detector: FaceDetector, image: np.ndarray, previous: list[Face]) -> li
     way to follow faces between full scans."""
     if not previous:
         return []
-    boxes = []
-    for face in previous:
-        x1, y1, x2, y2 = face.box
-        w, h = x2 - x1, y2 - y1
-        boxes.append([x1 - 0.15 * w, y1 - 0.15 * h, x2 + 0.15 * w, y2 + 0.15 * h])
-    squared = _square(np.asarray(boxes, float))
+    # The last network judges a square about the size of the face it found: a square around
+    # the face's centre, as wide as the face's box is tall.  (A looser square, with a margin
+    # all round, leaves the face too small in it, and a face in plain view is refused.)
+    squared = _square(np.asarray([face.box for face in previous], float))
     reg, points, prob = detector.onet.run(
         None, {detector.onet.get_inputs()[0].name: _crops(image, squared, 48)}
     )

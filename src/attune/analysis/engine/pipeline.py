@@ -94,6 +94,7 @@ def analyse(
         try:
             found = analyser.finish()
             result.faces, result.smiles, result.facing = found.faces, found.smiles, found.facing
+            result.distress = found.distress
             notes.extend(found.notes)
             if not found.faces:
                 notes.append(NO_FACES)
@@ -172,6 +173,7 @@ def recompute(result: AnalysisResult) -> AnalysisResult:
             waits=out.waits,
             smiles=out.smiles,
             facing=out.facing,
+            distress=out.distress,
             voices=out.voices,
             sound_margin_db=out.sound_margin_db,
         )

@@ -103,6 +103,9 @@ class AnalysisResult:
     faces: list[dict[str, Any]] = field(default_factory=list)
     #: Stretches where a face seems to smile: ``{"start", "end", "person"}``.
     smiles: list[dict[str, Any]] = field(default_factory=list)
+    #: Stretches where a face looks distressed (crying, afraid, angry): ``{"start", "end",
+    #: "person"}``.  Never a smile, and never the heart of a suggestion.
+    distress: list[dict[str, Any]] = field(default_factory=list)
     #: Stretches where two faces are turned towards each other.
     facing: list[Span] = field(default_factory=list)
     #: One entry per voice heard: ``{"voice", "role", "seconds", "pitch_hz",
@@ -161,6 +164,7 @@ class AnalysisResult:
             ],
             "faces": [dict(f, start=_r(f["start"]), end=_r(f["end"])) for f in self.faces],
             "smiles": [dict(s, start=_r(s["start"]), end=_r(s["end"])) for s in self.smiles],
+            "distress": [dict(s, start=_r(s["start"]), end=_r(s["end"])) for s in self.distress],
             "facing": [{"start": _r(f.start), "end": _r(f.end)} for f in self.facing],
             "voices": [dict(v) for v in self.voices],
             "sound_margin_db": (
@@ -212,6 +216,7 @@ class AnalysisResult:
             ],
             faces=list(data.get("faces", [])),
             smiles=list(data.get("smiles", [])),
+            distress=list(data.get("distress", [])),
             facing=[Span(f["start"], f["end"]) for f in data.get("facing", [])],
             voices=[dict(v) for v in data.get("voices", [])],
             sound_margin_db=data.get("sound_margin_db"),

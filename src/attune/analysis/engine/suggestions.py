@@ -4,7 +4,9 @@ sentence in VIG words.
 Most clips guiders choose show an adult receiving a child's initiative, so suggestions are
 built around serve-and-return: the child speaks, the adult responds promptly, and short turns
 follow.  Waiting (a pause the child fills), smiles and being turned towards each other add to a
-moment's score.  Windows are at most ten seconds long and never overlap.
+moment's score; a face that looks distressed takes the smile away and sinks the window (a
+moment of crying is not a "better than usual" moment, whatever the timing of speech says).
+Windows are at most ten seconds long and never overlap.
 """
 
 from __future__ import annotations
@@ -85,8 +87,24 @@ def _turns_after(turns: list[Segment], response: Response, runs: list[Run]) -> t
     return 0, 0.0
 
 
-def _visual(c: _Candidate, smiles: list[dict[str, Any]], facing: list[Span]) -> None:
+def _upset(start: float, end: float, distress: list[dict[str, Any]]) -> bool:
+    """Whether a face looks distressed for more than a fifth of the window."""
+    window = Span(start, end)
+    return sum(_overlaps(window, d["start"], d["end"]) for d in distress) > 0.2 * window.duration
+
+
+def _visual(
+    c: _Candidate,
+    smiles: list[dict[str, Any]],
+    facing: list[Span],
+    distress: list[dict[str, Any]],
+) -> None:
     window = Span(c.start, c.end)
+    if _upset(c.start, c.end, distress):
+        # Someone looks upset here: whatever the timing of speech says, it is not offered as a
+        # good moment with a smile, and it sinks below the others.
+        c.score -= 0.3
+        return
     if any(_overlaps(window, s["start"], s["end"]) > 0.3 for s in smiles):
         c.score += 0.1
         c.middle.append("there was a smile")
@@ -194,6 +212,7 @@ def build_suggestions(
     waits: list[Wait],
     smiles: list[dict[str, Any]] | None = None,
     facing: list[Span] | None = None,
+    distress: list[dict[str, Any]] | None = None,
     limit: int | None = None,
     voices: list[dict[str, Any]] | None = None,
     sound_margin_db: float | None = None,
@@ -201,14 +220,19 @@ def build_suggestions(
     sound = sound_confidence(voices or [], sound_margin_db)
     smiles = smiles or []
     facing = facing or []
+    distress = distress or []
     candidates = [_from_response(r, turns, runs, waits) for r in responses]
     candidates += [_from_run(r) for r in runs]
     candidates += [_from_wait(w) for w in waits]
-    candidates += [_from_facing(f) for f in facing if f.duration >= 1.0]
+    candidates += [
+        _from_facing(f)
+        for f in facing
+        if f.duration >= 1.0 and not _upset(f.start, min(f.end, f.start + MAX_WINDOW), distress)
+    ]
     for c in candidates:
         c.end = min(c.end, duration) if duration > 0 else c.end
         if c.kind != "faces":
-            _visual(c, smiles, facing)
+            _visual(c, smiles, facing, distress)
         c.score = max(0.0, min(1.0, c.score))
     candidates.sort(key=lambda c: (-c.score, c.start))
     if limit is None:

@@ -30,7 +30,7 @@ export class Timeline {
       child: root.querySelector("[data-lane-child]"),
       smiles: root.querySelector("[data-lane-smiles]"),
     };
-    this.tracks = { adult: [], child: [], smiles: [], facing: [], faces: [] };
+    this.tracks = { adult: [], child: [], smiles: [], distress: [], facing: [], faces: [] };
     this.suggestions = [];
     this.playhead = root.querySelector("[data-playhead]");
     this.inout = root.querySelector("[data-inout]");
@@ -93,7 +93,15 @@ export class Timeline {
   /** What the analysis found: {adult, child, smiles, facing, faces} as [start, end, …] in
    * seconds. */
   setLanes(lanes) {
-    this.tracks = { adult: [], child: [], smiles: [], facing: [], faces: [], ...(lanes || {}) };
+    this.tracks = {
+      adult: [],
+      child: [],
+      smiles: [],
+      distress: [],
+      facing: [],
+      faces: [],
+      ...(lanes || {}),
+    };
     this.draw();
   }
 
@@ -313,12 +321,14 @@ export class Timeline {
     const ctx = this._canvas(smiles);
     const height = smiles.clientHeight;
     // A face in view: a thin line, at the top for the person on the left of the picture and at
-    // the bottom for the one on the right; both turned to each other: a pale band; smiles on top.
+    // the bottom for the one on the right; both turned to each other: a pale band; a face that
+    // looks upset: a plum band; smiles on top.
     for (const side of [0, 1]) {
       const spans = (this.tracks.faces || []).filter((f) => f[2] === side);
       this._drawSpans(ctx, spans, "rgba(93, 107, 108, 0.45)", side ? height - 2 : 0, 2);
     }
     this._drawSpans(ctx, this.tracks.facing, "rgba(77, 99, 168, 0.22)", 0, height);
+    this._drawSpans(ctx, this.tracks.distress || [], css("--upset", "#7d4e7a"), 5, height - 10);
     this._drawSpans(ctx, this.tracks.smiles, css("--smile", "#d49a12"), 3, height - 6);
   }
 
