@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import analysis_real_faces  # noqa: E402  (beside this script)
+import analysis_real_faces
 
 from attune.analysis import evaluation
 from attune.analysis.engine import speakers, speech

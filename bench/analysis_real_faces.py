@@ -91,11 +91,7 @@ def _frame_times(path: Path) -> list[float]:
 
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        return [
-            float(frame.pts * stream.time_base)
-            for frame in container.decode(stream)
-            if frame.pts is not None
-        ]
+        return [float(frame.time) for frame in container.decode(stream) if frame.time is not None]
 
 
 def score_video(path: Path, labels: list[tuple[float, float, str | None]]) -> dict[str, Any]:
