@@ -238,3 +238,26 @@ def test_an_upset_face_takes_the_smile_away_and_makes_no_faces_suggestion() -> N
 
     assert sorted(round(s.start) for s in calm) == [1, 20]
     assert [round(s.start) for s in upset] == [20]
+
+
+@pytest.mark.usefixtures("face_model")
+@pytest.mark.parametrize(
+    ("photo", "expected"),
+    [("smiling.jpg", "happy"), ("crying.jpg", "sad"), ("crying_hand.jpg", "sad")],
+)
+def test_the_expression_network_reads_a_real_face(
+    detector: FaceDetector, photo: str, expected: str
+) -> None:
+    import cv2
+
+    from attune.analysis.engine import expressions
+
+    picture = np.asarray(Image.open(MEDIA / photo).convert("RGB"))
+    faces = detector.detect(picture)
+    assert len(faces) == 1
+    grey = cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY)
+    probabilities = expressions.read(grey, [faces[0].box])[0]
+
+    assert probabilities.shape == (len(expressions.CLASSES),)
+    assert abs(float(probabilities.sum()) - 1.0) < 1e-4
+    assert expressions.CLASSES[int(np.argmax(probabilities))] == expected

