@@ -265,8 +265,8 @@ def build_suggestions(
     ]
 
 
-#: Face cues (head turn from five points) are rough: a suggestion built on them alone is
-#: never more than an even chance.
+#: Being turned towards each other is a head-turn estimate from five points: a suggestion built
+#: on it alone is never more than an even chance.
 FACE_CONFIDENCE = 0.4
 
 
