@@ -3,7 +3,7 @@ turned towards each other.
 
 Each face is **followed through the film** as a track:
 
-* a full face search (MTCNN) runs every two seconds (every second while nobody is in view),
+* a full face search (MTCNN) runs every two seconds (every 0.4 s while nobody is in view),
   and when a face can be neither seen nor followed;
 * in between, each track is looked for again near where it was with MTCNN's last network,
   which also gives its five landmarks;
@@ -43,7 +43,7 @@ from attune.analysis.engine.result import Span
 
 #: A full search this often while faces are followed, and this often while nobody is in view.
 SCAN_EVERY = 2.0
-SCAN_EMPTY_EVERY = 1.0
+SCAN_EMPTY_EVERY = 0.4
 RESCAN_AFTER = 0.4
 #: How long a track followed by its look alone stays present without the face being seen.
 FOLLOW_FOR = 2.0
