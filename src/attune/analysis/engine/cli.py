@@ -51,7 +51,10 @@ def describe(result: AnalysisResult) -> str:
             f"(typical wait {median:.1f} s)"
         )
     if result.faces:
-        lines.append(f"Faces: {len(result.faces)} stretches in view, {len(result.smiles)} smiles")
+        upset = f", {len(result.distress)} times a face looked upset" if result.distress else ""
+        lines.append(
+            f"Faces: {len(result.faces)} stretches in view, {len(result.smiles)} smiles{upset}"
+        )
     for note in result.notes:
         lines.append(f"Note: {note}")
     if result.suggestions:
