@@ -51,9 +51,11 @@ def describe(result: AnalysisResult) -> str:
             f"(typical wait {median:.1f} s)"
         )
     if result.faces:
-        upset = f", {len(result.distress)} times a face looked upset" if result.distress else ""
+        upset = _count(len(result.distress), "time", "times") + " a face looked upset"
         lines.append(
-            f"Faces: {len(result.faces)} stretches in view, {len(result.smiles)} smiles{upset}"
+            f"Faces: {_count(len(result.faces), 'stretch', 'stretches')} in view, "
+            f"{_count(len(result.smiles), 'smile', 'smiles')}"
+            + (f", {upset}" if result.distress else "")
         )
     for note in result.notes:
         lines.append(f"Note: {note}")
@@ -99,3 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     return run(
         args.film, as_json=args.json, out=sys.stdout, err=sys.stderr, voiceprints=args.voiceprints
     )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
