@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
+from typing import Any
 
 from django.db import close_old_connections
 
@@ -54,3 +56,43 @@ def start_periodic_thread(stop: threading.Event) -> threading.Thread:
     thread = threading.Thread(target=loop, name="attune-upkeep", daemon=True)
     thread.start()
     return thread
+
+
+#: How long a worker waits before trying the task queue again after losing it.
+QUEUE_RETRY_SECONDS = 2.0
+
+
+def run_rq_worker(*, burst: bool, pause: float = QUEUE_RETRY_SECONDS) -> None:
+    """Run RQ's worker until it is asked to stop (SIGTERM) or, in burst mode, the queue is empty.
+
+    RQ's worker quits when Redis goes away while a job runs (a restart, a failover). Attune's jobs
+    do not depend on it (a job's row says whether it is done, and a job whose worker vanished is
+    recovered by the sweep), so a worker that stopped without being asked starts again, once
+    Redis answers, instead of leaving the service with fewer workers than it was given.
+    """
+    from django_rq.utils import reset_db_connections
+    from django_rq.workers import get_worker
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from rq.logutils import setup_loghandlers
+
+    setup_loghandlers("INFO")
+    previous: Any = None
+    while True:
+        # A SIGTERM that came while waiting is handled by the previous worker's handler.
+        if previous is not None and previous._stop_requested:
+            return
+        # django-tasks-rq's jobs hold a Task, which only its own Job class knows how to run.
+        worker = get_worker("default", job_class="django_tasks_rq.Job")
+        reset_db_connections()  # no database connection is shared with the forked job
+        try:
+            worker.work(burst=burst, logging_level="INFO")
+        except RedisConnectionError as exc:
+            if burst:
+                raise
+            logger.warning("The task queue does not answer (%s); trying again", exc)
+        else:
+            if burst or worker._stop_requested:
+                return
+            logger.warning("The task queue's worker stopped by itself; starting it again")
+        previous = worker
+        time.sleep(pause)
