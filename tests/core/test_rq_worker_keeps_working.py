@@ -3,6 +3,8 @@ goes away while a job runs, and the service would lose that worker for good."""
 
 from __future__ import annotations
 
+import os
+import signal
 from typing import Any
 
 import pytest
@@ -20,14 +22,17 @@ class FakeWorker:
     def __init__(self, outcome: str) -> None:
         self.outcome = outcome
         self._stop_requested = False
+        self._shutdown_requested_date: object = None
         self.burst: bool | None = None
 
     def work(self, *, burst: bool, logging_level: str) -> bool:
         self.burst = burst
         if self.outcome == "redis gone":
             raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379.")
-        if self.outcome == "sigterm":
+        if self.outcome == "sigterm while busy":
             self._stop_requested = True
+        if self.outcome in ("sigterm while busy", "sigterm while idle"):
+            self._shutdown_requested_date = "now"
         return True  # "quit by itself" returns like a normal end, without a stop request
 
 
@@ -40,7 +45,12 @@ class Workers:
 
     def get_worker(self, *queues: str, **kwargs: Any) -> FakeWorker:
         assert queues == ("default",) and kwargs == {"job_class": "django_tasks_rq.Job"}
-        self.made.append(FakeWorker(self.script.pop(0)))
+        outcome = self.script.pop(0)
+        if outcome == "redis gone before it starts":
+            raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+        if outcome == "sigterm before it starts":
+            os.kill(os.getpid(), signal.SIGTERM)
+        self.made.append(FakeWorker(outcome))
         return self.made[-1]
 
 
@@ -53,25 +63,38 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> Workers:
 
 
 def test_a_worker_that_quit_when_redis_went_away_starts_again(workers: Workers) -> None:
-    workers.script += ["quit by itself", "redis gone", "sigterm"]
+    workers.script += [
+        "quit by itself",
+        "redis gone",
+        "redis gone before it starts",
+        "sigterm while busy",
+    ]
+    handler = signal.getsignal(signal.SIGTERM)
 
     core_worker.run_rq_worker(burst=False, pause=0)
 
-    assert [w.outcome for w in workers.made] == ["quit by itself", "redis gone", "sigterm"]
+    assert [w.outcome for w in workers.made] == [
+        "quit by itself",
+        "redis gone",
+        "sigterm while busy",
+    ]
+    assert signal.getsignal(signal.SIGTERM) is handler  # put back as it was
 
 
-def test_a_stop_asked_for_while_waiting_for_redis_is_honoured(
-    workers: Workers, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    workers.script += ["redis gone"]
+def test_an_idle_worker_asked_to_stop_stops(workers: Workers) -> None:
+    workers.script += ["sigterm while idle"]
 
-    def sigterm_while_waiting(seconds: float) -> None:
-        workers.made[-1]._stop_requested = True  # the previous worker's signal handler ran
-
-    monkeypatch.setattr(core_worker.time, "sleep", sigterm_while_waiting)
     core_worker.run_rq_worker(burst=False, pause=0)
 
     assert len(workers.made) == 1
+
+
+def test_a_stop_asked_for_while_waiting_for_redis_is_honoured(workers: Workers) -> None:
+    workers.script += ["redis gone", "sigterm before it starts"]
+
+    core_worker.run_rq_worker(burst=False, pause=0)
+
+    assert [w.burst for w in workers.made] == [False, None]  # the second never worked
 
 
 def test_in_batch_mode_the_worker_runs_once(workers: Workers) -> None:
