@@ -110,7 +110,8 @@ def _run_rq_workers(
         except RedisConnectionError as exc:
             if burst:
                 raise
-            logger.warning("The task queue does not answer (%s); trying again", exc)
+            if worker is None or not _asked_to_stop(worker):
+                logger.warning("The task queue does not answer (%s); trying again", exc)
         else:
             if burst or _asked_to_stop(worker):
                 return
