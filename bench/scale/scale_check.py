@@ -81,7 +81,7 @@ def _bucket(bucket: str) -> tuple[dict[str, int], list[str]]:
     return sizes, readable
 
 
-def _queries_per_page() -> dict[str, int]:
+def _queries_per_page(problems: list[str]) -> dict[str, int]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -91,7 +91,7 @@ def _queries_per_page() -> dict[str, int]:
     film = Film.objects.filter(status=FilmStatus.READY).select_related("case__guider").first()
     if film is None:
         return {}
-    client = Client()
+    client = Client(raise_request_exception=False)
     client.force_login(film.case.guider, backend="django.contrib.auth.backends.ModelBackend")
     pages = {
         "caseload": "/cases/",
@@ -112,6 +112,8 @@ def _queries_per_page() -> dict[str, int]:
             if hasattr(response, "streaming_content"):
                 b"".join(response.streaming_content)
         counts[name] = len(captured)
+        if response.status_code >= 400:
+            problems.append(f"{name} ({url}) answered {response.status_code}")
     return counts
 
 
@@ -137,6 +139,20 @@ def check(report: Path, bucket: str) -> None:
     analyses = _by_status(FilmAnalysis)
     for a in FilmAnalysis.objects.exclude(status__in=[AnalysisStatus.DONE, AnalysisStatus.FAILED]):
         problems.append(f"analysis of {a.film_id} still {a.status}")
+
+    from django.db.models import Count
+
+    from attune.audit.models import AuditEvent
+
+    for action in ("film.ready", "render.ready"):  # processed exactly once
+        twice = (
+            AuditEvent.objects.filter(action=action)
+            .values("object_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+        )
+        for row in twice:
+            problems.append(f"{action} recorded {row['n']} times for {row['object_id']}")
 
     uploads = json.loads((report / "uploads.json").read_text())
     lost = []
@@ -170,6 +186,7 @@ def check(report: Path, bucket: str) -> None:
     )
     stored = [per_case.get(case_id) or 0 for case_id in with_films]
     film_minutes = sum(f.duration or 0 for f in Film.objects.filter(status=FilmStatus.READY)) / 60
+    queries = _queries_per_page(problems)
     result = {
         "ok": not problems,
         "problems": problems,
@@ -197,7 +214,7 @@ def check(report: Path, bucket: str) -> None:
             "max_bytes": max(stored) if stored else 0,
             "bytes_per_film_minute": int(sum(sizes.values()) / film_minutes) if film_minutes else 0,
         },
-        "queries_per_page": _queries_per_page(),
+        "queries_per_page": queries,
     }
     print(json.dumps(result))
 

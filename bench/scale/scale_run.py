@@ -2,7 +2,7 @@
 under a Locust load, with faults, then checked.
 
 ``make scale-test`` runs this. It starts what is not running (an S3 server, moto, and a Redis of
-its own so that it may restart it), uses a PostgreSQL database of its own (``attune_scale``) and a
+its own so that it may restart it), uses a PostgreSQL database of its own (``scale_attune``) and a
 temporary data dir whose scratch space is a small tmpfs, and stops everything it started when it
 ends, however it ends. When PostgreSQL does not answer it says so and skips.
 
@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -37,7 +38,7 @@ BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
 PG = ("127.0.0.1", 5432)
 WEB_PORT, REDIS_PORT, S3_PORT = 8240, 8241, 8242
-DB_NAME = "attune_scale"
+DB_NAME = "scale_attune"
 BUCKET = "attune-scale"
 
 
@@ -155,6 +156,26 @@ def python(env: dict[str, str], script: str, *args: str, timeout: float = 1800) 
     return result.stdout
 
 
+JOB_ID = re.compile(r"\('([0-9a-f-]{36})'\)")
+JOB_TABLES = {"process_film": "films_film", "render_moment": "moments_render"}
+RUNNING = {"process_film": "processing", "render_moment": "rendering"}
+
+
+def job_row(table: str, job_id: str) -> dict[str, Any] | None:
+    """A job's row as the database has it now (status, stage, attempt), read directly."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    stage = "stage" if table == "films_film" else "'' AS stage"
+    with psycopg.connect(
+        f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}", row_factory=dict_row
+    ) as conn:
+        return conn.execute(
+            f"SELECT status, {stage}, attempts FROM {table} WHERE id = %s",  # noqa: S608
+            (job_id,),
+        ).fetchone()
+
+
 class Workers:
     """The `attune worker` processes, and what each is doing (read from RQ's worker records)."""
 
@@ -163,27 +184,33 @@ class Workers:
         self.live: list[subprocess.Popen[bytes]] = []
         self.started = 0
         self.cpu_seconds_of_gone = 0.0
+        self.lock = threading.RLock()  # two fault threads kill workers
 
     def start(self) -> None:
-        self.started += 1
-        proc = self.procs.start(f"worker-{self.started}", [str(BIN / "attune"), "worker"], self.env)
-        self.live.append(proc)
+        with self.lock:
+            self.started += 1
+            name = f"worker-{self.started}"
+            self.live.append(self.procs.start(name, [str(BIN / "attune"), "worker"], self.env))
 
-    def cpu_seconds(self) -> float:
-        """CPU time of every worker so far: their own and that of the job processes they forked."""
+    @staticmethod
+    def _tree_cpu(proc: subprocess.Popen[bytes]) -> float:
+        """CPU time of one worker: its own and that of the job processes it forked."""
         import psutil
 
-        total = self.cpu_seconds_of_gone
-        for proc in self.live:
-            with contextlib.suppress(psutil.Error):
-                p = psutil.Process(proc.pid)
-                procs = [p, *p.children(recursive=True)]
-                for q in procs:
-                    t = q.cpu_times()
-                    total += t.user + t.system
-                    if q is p:
-                        total += t.children_user + t.children_system
+        total = 0.0
+        with contextlib.suppress(psutil.Error):
+            p = psutil.Process(proc.pid)
+            for q in [p, *p.children(recursive=True)]:
+                t = q.cpu_times()
+                total += t.user + t.system
+                if q is p:
+                    total += t.children_user + t.children_system
         return total
+
+    def cpu_seconds(self) -> float:
+        """CPU time of every worker so far, those killed included."""
+        with self.lock:
+            return self.cpu_seconds_of_gone + sum(self._tree_cpu(p) for p in self.live)
 
     def doing(self) -> dict[int, str]:
         """pid of each worker -> the task it is running now ('' when idle)."""
@@ -204,36 +231,61 @@ class Workers:
             return {}
 
     def kill_one_doing(self, task: str, timeout: float) -> dict[str, Any]:
+        """SIGKILL a worker while it runs `task`: seen running both in RQ's record of the worker
+        and in the job's own row (claimed, not yet finished), so the kill lands mid-job."""
+        table = JOB_TABLES[task]
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             for pid, desc in self.doing().items():
                 proc = next((p for p in self.live if p.pid == pid), None)
-                if proc is not None and task in desc:
-                    self.cpu_seconds_of_gone += self.cpu_seconds() - self._cpu_without(proc)
-                    self.procs.kill(proc)
-                    proc.wait()
+                job_id = JOB_ID.search(desc) if task in desc else None
+                if proc is None or job_id is None:
+                    continue
+                row = job_row(table, job_id.group(1))
+                if row is None or row["status"] != RUNNING[task]:
+                    continue  # still waiting, or done already: not mid-job
+                with self.lock:
+                    if proc not in self.live:
+                        continue  # the other fault thread took this one
+                    self.cpu_seconds_of_gone += self._tree_cpu(proc)
+                    killed = self.kill_tree(proc)
                     self.live.remove(proc)
                     self.start()  # the service keeps three workers
-                    return {"fault": f"SIGKILL worker mid {task}", "pid": pid, "job": desc}
-            time.sleep(0.2)
+                return {
+                    "fault": f"SIGKILL worker mid {task}", "pid": pid, "job": desc,
+                    "killed_pids": killed, "row_at_kill": row,
+                }  # fmt: skip
+            time.sleep(0.05)
         return {"fault": f"SIGKILL worker mid {task}", "skipped": f"no {task} seen in {timeout} s"}
 
-    def _cpu_without(self, gone: subprocess.Popen[bytes]) -> float:
-        keep = self.live
-        self.live = [p for p in keep if p is not gone]
+    def kill_tree(self, proc: subprocess.Popen[bytes]) -> list[int]:
+        """SIGKILL a worker and the job process it forked. RQ runs each job in a child in a
+        process group of its own, so killing the worker's group alone would let the job finish."""
+        import psutil
+
         try:
-            return self.cpu_seconds()
-        finally:
-            self.live = keep
+            children = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.Error:
+            children = []
+        self.procs.kill(proc)
+        for child in children:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(os.getpgid(child.pid), signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child.pid, signal.SIGKILL)
+        proc.wait()
+        return [proc.pid, *(c.pid for c in children)]
 
 
 def fill_scratch(scratch: Path, workers: Workers, timeout: float) -> dict[str, Any]:
     """Fill the scratch tmpfs while a film is being processed, then free it again."""
     end = time.monotonic() + timeout
-    while time.monotonic() < end and not any(
-        "process_film" in d or "analyse_film" in d for d in workers.doing().values()
-    ):
-        time.sleep(0.2)
+    during: list[str] = []
+    while time.monotonic() < end and not during:
+        during = [d for d in workers.doing().values() if "process_film" in d or "analyse_film" in d]
+        time.sleep(0.1)
+    if not during:
+        return {"fault": "scratch disk filled", "skipped": f"no film job seen in {timeout} s"}
     ballast = scratch / "ballast"
     written = 0
     with open(ballast, "wb") as fh:
@@ -244,8 +296,8 @@ def fill_scratch(scratch: Path, workers: Workers, timeout: float) -> dict[str, A
                 fh.flush()
                 written += len(block)
     time.sleep(4)  # long enough for the running job to need the space it no longer has
-    ballast.unlink()
-    return {"fault": "scratch disk filled", "bytes": written, "for_seconds": 4}
+    ballast.unlink(missing_ok=True)  # the scratch sweep may have removed it already
+    return {"fault": "scratch disk filled", "bytes": written, "for_seconds": 4, "during": during}
 
 
 def restart_redis(
@@ -403,6 +455,12 @@ def run(
     faults: list[dict[str, Any]] = []
 
     def inject() -> None:
+        try:
+            inject_all()
+        except Exception as exc:  # a fault that could not be made is a failed run, not a hang
+            faults.append({"fault": "injection stopped", "skipped": repr(exc)})
+
+    def inject_all() -> None:
         time.sleep(10)
         faults.append(workers.kill_one_doing("process_film", timeout=args.seconds))
         if redis:
@@ -410,11 +468,22 @@ def run(
             faults.append(restart_redis(procs, redis, redis_args, env))
         if not skipped or not any("tmpfs" in s or "root" in s for s in skipped):
             faults.append(fill_scratch(scratch, workers, timeout=args.seconds / 2))
-        faults.append(workers.kill_one_doing("render_moment", timeout=args.seconds / 2))
 
-    injector = threading.Thread(target=inject, daemon=True)
+    def kill_mid_render() -> None:
+        # Alongside the others: renders come whenever a guider asks, not at a set time.
+        time.sleep(10)
+        try:
+            faults.append(workers.kill_one_doing("render_moment", timeout=args.seconds))
+        except Exception as exc:
+            faults.append({"fault": "SIGKILL worker mid render_moment", "skipped": repr(exc)})
+
+    injectors = [
+        threading.Thread(target=inject, daemon=True),
+        threading.Thread(target=kill_mid_render, daemon=True),
+    ]
     if not args.no_faults:
-        injector.start()
+        for injector in injectors:
+            injector.start()
     t2, cpu2 = time.monotonic(), workers.cpu_seconds()
     locust_env = {
         **env,
@@ -436,7 +505,9 @@ def run(
         stderr=subprocess.STDOUT,
         check=False,
     )  # fmt: skip
-    injector.join(timeout=args.seconds)
+    for injector in injectors:
+        if injector.is_alive():
+            injector.join(timeout=args.seconds)
     # The workers finish what the load left queued; faults may make a job wait for its sweep.
     drained = python(env, "scale_check.py", "wait", "--timeout", "900")
     load_wall, load_cpu = time.monotonic() - t2, workers.cpu_seconds() - cpu2
@@ -460,6 +531,19 @@ def run(
         "users": args.users, "uploads": args.uploads, "seconds": args.seconds,
         "web_workers": args.web_workers, "drained": drained,
     }  # fmt: skip
+    for fault in faults:  # each killed job must have been taken up again and finished
+        if "row_at_kill" in fault:
+            task = next(t for t in JOB_TABLES if t in fault["job"])
+            job = JOB_ID.search(fault["job"])
+            assert job is not None
+            fault["row_after"] = final = job_row(JOB_TABLES[task], job.group(1))
+            if final is None or final["status"] not in ("ready", "failed"):
+                checked["problems"].append(f"the job killed mid {task} ended {final}")
+                checked["ok"] = False
+    for fault in faults:
+        if "skipped" in fault:
+            checked["problems"].append(f"fault not made: {fault['fault']} ({fault['skipped']})")
+            checked["ok"] = False
     checked["faults"] = faults
     checked["skipped"] = skipped
     from scale_summary import write_summary

@@ -268,3 +268,37 @@ def test_a_rejected_film_cannot_be_retried(
     assert response.json()["error"]["message"] == (
         "The upload is no longer kept: upload the film again."
     )
+
+
+class QueueDown(ConnectionError):
+    """What the task queue's client raises while Redis restarts."""
+
+
+def _queue_down(job_id: str) -> None:
+    raise QueueDown("Error 111 connecting to the task queue. Connection refused.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_queue_down_when_the_film_is_ready_loses_none_of_its_files(
+    filmable_case: Case, guider_client: Client, film_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Handing the analysis to the queue runs after the film's rows are committed. The queue
+    being down then (Redis restarting) once made the job delete the files it had just saved, so
+    the film was ready with nothing behind it and every request for it answered 500."""
+    from attune.analysis import services as analysis_services
+    from attune.analysis.models import AnalysisStatus, FilmAnalysis
+
+    film = upload(guider_client, filmable_case, film_bytes)
+    monkeypatch.setattr(analysis_services, "_enqueue_task", _queue_down)
+
+    processing.film_process(str(film.pk))  # real commits: the hand-over runs after them
+
+    film.refresh_from_db()
+    assert film.status == FilmStatus.READY
+    assert film.playable is not None
+    assert storage_mismatches() == ([], [])
+    assert object_read_all(film.playable)[4:8] == b"ftyp"
+    response = guider_client.get(f"/films/{film.pk}/media/playable", headers={"Range": "bytes=0-7"})
+    assert response.status_code == 206
+    # The analysis waits, queued, for the sweep to hand it over again.
+    assert FilmAnalysis.objects.get(film=film).status == AnalysisStatus.QUEUED

@@ -278,3 +278,30 @@ def test_a_chunk_after_the_deadline_is_refused_before_the_sweep_runs(
         response = put_chunk(client_for(owner), str(state["id"]), 0, film_bytes[:CHUNK])
     assert response.status_code == 422
     assert not VaultObject.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_chunk_is_accepted_while_the_task_queue_is_down(
+    filmable_case: Case, guider_client: Client, film_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The film is saved as queued before it is handed to the task queue: a queue that is down
+    (Redis restarting) must not answer the upload with a 500. The sweep hands it over later."""
+    from dataclasses import replace
+
+    from attune.core.jobs import jobs_recover_stale
+    from attune.films.processing import FILM_JOB
+
+    def queue_down(film_id: object) -> None:
+        raise ConnectionError("Error 111 connecting to the task queue. Connection refused.")
+
+    monkeypatch.setattr(services, "processing_enqueue", queue_down)
+    state = begin(guider_client, filmable_case, film_bytes)
+    for index, chunk in enumerate(chunks_of(film_bytes, CHUNK)):
+        response = put_chunk(guider_client, str(state["id"]), index, chunk)
+        assert response.status_code == 200, response.content
+    film = Film.objects.get(pk=state["id"])
+    assert film.status == FilmStatus.QUEUED
+
+    handed: list[str] = []
+    assert jobs_recover_stale(replace(FILM_JOB, enqueue=handed.append)) == 1
+    assert handed == [str(film.pk)]

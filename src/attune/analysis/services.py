@@ -24,7 +24,14 @@ from attune.cases.models import Case
 from attune.cases.services import require_case_guider
 from attune.consent.selectors import MediaState, media_state
 from attune.core.errors import ServiceError, TransitionRefused
-from attune.core.jobs import Job, JobKind, Superseded, job_running, jobs_recover_stale
+from attune.core.jobs import (
+    Job,
+    JobKind,
+    Superseded,
+    hand_over_on_commit,
+    job_running,
+    jobs_recover_stale,
+)
 from attune.films.models import Film, FilmStatus
 from attune.vault.services import MediaGone, object_reader
 
@@ -394,7 +401,7 @@ def analysis_retry(*, actor: User, film: Film) -> None:
         audit_record(
             actor=actor, action=AuditAction.FILM_ANALYSIS_REQUESTED, case=film.case, obj=film
         )
-        transaction.on_commit(lambda: analysis_enqueue(film.pk))
+        hand_over_on_commit(analysis_enqueue, film.pk)
 
 
 def analyses_recover_stale() -> int:

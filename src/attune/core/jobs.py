@@ -37,7 +37,6 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -260,13 +259,31 @@ def jobs_recover_stale(kind: JobKind) -> int:
                     status=kind.queued, heartbeat_at=timezone.now(), **kind.requeue_fields
                 )
                 kind.audit(row, f"{kind.name}.requeued", {"lost_attempt": attempt})
-                transaction.on_commit(partial(kind.enqueue, str(job_id)))
+                hand_over_on_commit(kind.enqueue, job_id)
         if cleanup is not None:
             cleanup()
         for path in scratch_root().glob(f"{kind.name}-*-{job_id}-*"):
             shutil.rmtree(path, ignore_errors=True)
         recovered += 1
     return recovered + _hand_over_again(kind, lost)
+
+
+def hand_over_on_commit(enqueue: Callable[[str], None], job_id: Any) -> None:
+    """Hand a job to the task queue once the transaction that queued its row commits.
+
+    The row is already saved as queued by then, so a queue that is down (Redis restarting) must
+    not turn a finished request into an error: the failure is logged and the row waits for the
+    sweep, which hands it over again (see ``_hand_over_again``)."""
+
+    def hand_over() -> None:
+        try:
+            enqueue(str(job_id))
+        except Exception:
+            logger.warning(
+                "Could not hand job %s to the task queue; the sweep will", job_id, exc_info=True
+            )
+
+    transaction.on_commit(hand_over)
 
 
 def _hand_over_again(kind: JobKind, lost: Q) -> int:

@@ -18,6 +18,7 @@ from attune.audit.actions import AuditAction
 from attune.audit.services import audit_record
 from attune.cases.models import Case, CaseState, Cycle
 from attune.core.errors import PermissionDenied, ServiceError
+from attune.core.jobs import hand_over_on_commit
 from attune.films.models import Film, FilmPurpose, FilmStatus, UploadPart
 from attune.vault.models import ObjectKind, VaultObject
 from attune.vault.services import MediaGone, object_delete, object_store
@@ -191,7 +192,7 @@ def film_upload_chunk(*, actor: User, film: Film, index: int, data: bytes) -> Fi
             film.stage = "waiting"
             audit_record(actor=actor, action=AuditAction.FILM_UPLOADED, case=film.case, obj=film)
             film_id = film.pk
-            transaction.on_commit(lambda: processing_enqueue(film_id))
+            hand_over_on_commit(processing_enqueue, film_id)
         film.save()
     return film
 
@@ -243,7 +244,7 @@ def film_retry(*, actor: User, film: Film) -> Film:
         film.save()
         audit_record(actor=actor, action=AuditAction.FILM_RETRIED, case=film.case, obj=film)
         film_id = film.pk
-        transaction.on_commit(lambda: processing_enqueue(film_id))
+        hand_over_on_commit(processing_enqueue, film_id)
     return film
 
 

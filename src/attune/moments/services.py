@@ -24,6 +24,7 @@ from attune.cases.models import Case, CaseState, Cycle
 from attune.cases.services import require_case_guider
 from attune.consent.selectors import consent_allows_training
 from attune.core.errors import PermissionDenied, ServiceError
+from attune.core.jobs import hand_over_on_commit
 from attune.films.models import Film, FilmPurpose, FilmStatus
 from attune.moments import rendering, selectors, timecode
 from attune.moments.catalogue import SEED, catalogue_ensure, principle_add, principle_update
@@ -433,7 +434,7 @@ def moment_render(*, actor: User, moment: Moment) -> Render:
             obj=render,
             details={"moment": str(moment.pk), "kind": moment.kind},
         )
-        transaction.on_commit(partial(rendering.enqueue_render, render.pk))
+        hand_over_on_commit(rendering.enqueue_render, render.pk)
     return render
 
 

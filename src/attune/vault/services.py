@@ -96,9 +96,28 @@ def _delete_quietly(name: str) -> None:
 
 
 def objects_discard(objects: Iterable[VaultObject]) -> None:
-    """Remove the stored ciphertext of objects whose rows were never saved (or rolled back)."""
-    for obj in objects:
-        _delete_quietly(obj.storage_name)
+    """Remove the stored ciphertext of objects whose rows were never saved (or rolled back).
+
+    Called when something failed after the objects were written. The failure may have come after
+    their rows were committed (a hook run on commit, such as handing the next job to a task
+    queue that is down): an object whose row is saved is kept. When the rows cannot be read
+    (the database is gone), nothing is removed here; the orphan sweep removes what no row claims.
+    """
+    names = [obj.storage_name for obj in objects]
+    if not names:
+        return
+    try:
+        claimed = set(
+            VaultObject.objects.filter(storage_name__in=names).values_list(
+                "storage_name", flat=True
+            )
+        )
+    except Exception:
+        logger.warning("Could not tell which of %d written objects were saved", len(names))
+        return
+    for name in names:
+        if name not in claimed:
+            _delete_quietly(name)
 
 
 def names_discard(names: Iterable[str]) -> None:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from attune.core.worker import start_periodic_thread, worker_startup
+from attune.core.worker import run_rq_worker, start_periodic_thread, worker_startup
 
 
 class Command(BaseCommand):
@@ -24,8 +24,7 @@ class Command(BaseCommand):
         if not batch:
             start_periodic_thread(threading.Event())
         if settings.TASKS_BACKEND == "rq":
-            # django-tasks-rq's jobs hold a Task, which only its own Job class knows how to run.
-            call_command("rqworker", "default", burst=batch, job_class="django_tasks_rq.Job")
+            run_rq_worker(burst=batch)
             return
         extra = ["--batch"] if batch else []
         call_command(
