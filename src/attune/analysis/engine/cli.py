@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--voiceprints",
         action="store_true",
-        help="tell voices apart by voice prints (better on real voices, slower)",
+        help="group voices by voice prints alone (for comparison; the default uses them "
+        "together with pitch and spectrum)",
     )
     args = parser.parse_args(argv)
     return run(
