@@ -455,7 +455,8 @@ def render_conversation(
         if role == "adult" and rng.random() < raised_share:
             voice = _raised(voice)
         if role == "child":
-            babble = rng.random() < babble_share
+            # (no draw without babble, so earlier scripts stay as they were)
+            babble = babble_share > 0 and rng.random() < babble_share
             text = rng.choice(BABBLE_LINES if babble else CHILD_LINES)
         else:
             text = rng.choice(ADULT_LINES)
