@@ -12,6 +12,7 @@ import pytest
 
 from attune.analysis.engine import AnalysisResult, analyse
 from attune.analysis.engine.cli import run
+from attune.analysis.engine.pipeline import analyse_audio
 from attune.analysis.engine.speakers import NO_CHILD, child_confidence
 from attune.samples import dialogue as testmedia
 
@@ -20,6 +21,11 @@ from attune.samples import dialogue as testmedia
 TWO_ADULTS = [
     ("adult", testmedia.Voice("m3", 60, speed=150)),
     ("adult", testmedia.Voice("f5", 40, speed=170)),
+]
+#: Two women of similar pitch (about 170 and 185 Hz), as in the real recording of the bench.
+TWO_WOMEN = [
+    ("adult", testmedia.Voice("f5", 40, speed=170)),
+    ("adult", testmedia.Voice("steph", 45, speed=150)),
 ]
 
 
@@ -57,6 +63,19 @@ def test_json_carries_the_note_and_the_voices(two_adults: tuple[Path, AnalysisRe
     data = json.loads(out.getvalue())
     assert NO_CHILD in data["notes"]
     assert [v["role"] for v in data["voices"]] == ["adult", "adult"]
+
+
+@pytest.mark.parametrize("seed", [4, 7])
+def test_two_women_of_similar_pitch_are_two_adults_and_no_child(seed: int) -> None:
+    if not testmedia.espeak_available():
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    talk = testmedia.render_conversation(people=TWO_WOMEN, seed=seed, seconds=30)
+    result = analyse_audio(talk.audio)
+    assert [v["role"] for v in result.voices] == ["adult", "adult"], result.voices
+    assert NO_CHILD in result.notes
+    assert {s.speaker for s in result.speech} == {"adult"}
+    assert result.responses == [] and result.waits == []
+    assert all(s.kind not in ("response", "wait", "run") for s in result.suggestions)
 
 
 @pytest.mark.parametrize("pitch", [120.0, 190.0, 240.0])

@@ -144,3 +144,37 @@ def test_the_packaged_encoder_tells_two_adults_apart_and_calls_neither_a_child()
     assert len(found.voices) >= 2
     assert found.no_child
     assert {s.speaker for s in found.segments} == {"adult"}
+
+
+def test_the_main_components_of_prints_separate_two_voices() -> None:
+    from attune.analysis.engine import speakers
+
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal(256), rng.standard_normal(256)
+    prints = np.vstack(
+        [a + 0.5 * rng.standard_normal((25, 256)), b + 0.5 * rng.standard_normal((15, 256))]
+    )
+    prints[3] = np.nan  # a block no print covers stays missing
+    comps = speakers._print_components(prints)
+    assert comps.shape == (40, speakers.PRINT_DIMS)
+    assert np.isnan(comps[3]).all()
+    first = np.delete(comps[:, 0], 3)
+    assert (np.sign(first[:24]) == np.sign(first[0])).all()
+    assert (np.sign(first[24:]) == -np.sign(first[0])).all()
+
+
+def test_voice_prints_are_made_over_speech_only() -> None:
+    from attune.analysis.engine.result import Span
+
+    try:
+        encoder = voiceprint.VoiceEncoder()
+    except voiceprint.VoiceModelMissing:
+        pytest.skip("the voice encoder (Resemblyzer's wheel) is not installed")
+    rng = np.random.default_rng(2)
+    audio = (0.05 * rng.standard_normal(16_000 * 12)).astype(np.float32)
+    speech = [Span(1.0, 3.0), Span(6.0, 6.7), Span(9.0, 9.2)]
+    times, prints = voiceprint.voice_prints(encoder, audio, speech)
+    assert prints.shape == (times.size, voiceprint.HIDDEN)
+    # 2 s of speech: prints at 1.5, 2.0 and 2.5 s; 0.7 s: one print; 0.2 s: none
+    assert times.tolist() == pytest.approx([1.5, 2.0, 2.5, 6.5])
+    assert np.allclose(np.linalg.norm(prints, axis=1), 1.0, atol=1e-3)

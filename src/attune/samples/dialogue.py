@@ -70,6 +70,32 @@ CHILD_LINES = [
     "Where teddy?",
     "Yeah.",
 ]
+#: What a child who mostly babbles says: syllables and sounds rather than words.
+BABBLE_LINES = [
+    "ba ba ba",
+    "da da",
+    "ma ma ma ma",
+    "ah",
+    "ooh",
+    "ga ga",
+    "bwah",
+    "eh eh",
+    "na na na",
+    "ba da",
+    "oh oh",
+    "yaya",
+]
+#: A television in the room: a presenter talking on and on.
+TV_LINES = [
+    "And now the weather for the rest of the week.",
+    "Temperatures will rise slowly towards the weekend.",
+    "In other news, the council has approved the new bridge.",
+    "Stay with us after the break for the latest football scores.",
+    "Scientists say the discovery could change how we think about the ocean.",
+    "The roads are busy this evening, so please allow extra time.",
+    "Our reporter has been speaking to people in the town centre.",
+    "That is all from us for now, goodnight.",
+]
 
 
 @dataclass(frozen=True)
@@ -120,6 +146,10 @@ EVAL_CHILDREN = (
 )
 
 
+#: The television's presenter (never one of the people in the room).
+TV_VOICE = Voice("m2", 45, speed=175)
+
+
 @dataclass
 class Dialogue:
     """A rendered dialogue and its ground truth."""
@@ -140,6 +170,9 @@ class Dialogue:
     notes: list[str] = field(default_factory=list)
     #: Everyone who speaks, as (role, voice), for conversations of more than two.
     people: list[tuple[str, Voice]] = field(default_factory=list)
+    #: Per 10 ms frame: is the television talking?  (Not a person in the room: the truth
+    #: gives that speech to nobody.)
+    tv_frames: np.ndarray | None = None
 
 
 def espeak_available() -> bool:
@@ -240,6 +273,47 @@ def _noise(n: int, rng: np.random.Generator) -> np.ndarray:
     t = np.arange(n) / SAMPLE_RATE
     hum = 0.2 * np.sin(2 * np.pi * 50 * t)
     return (pink + hum).astype(np.float32)
+
+
+def _sample_mask(frames: np.ndarray, n: int) -> np.ndarray:
+    """Per-sample mask of ``n`` samples from a per-frame one."""
+    mask = np.repeat(frames, int(FRAME * SAMPLE_RATE))[:n]
+    return np.pad(mask, (0, n - mask.size))
+
+
+def _room(signal: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Sound from a small loudspeaker across the room: only 200 Hz - 5 kHz, and a short
+    reverberant tail (0.25 s of decaying noise)."""
+    n = signal.size
+    spectrum = np.fft.rfft(signal)
+    freqs = np.fft.rfftfreq(n, 1 / SAMPLE_RATE)
+    spectrum[(freqs < 200) | (freqs > 5000)] *= 0.05
+    band = np.fft.irfft(spectrum, n)
+    tail = rng.standard_normal(int(0.25 * SAMPLE_RATE)) * np.exp(-np.arange(4000) / 800)
+    tail[0] = 1.0 / 0.3
+    wet = np.convolve(band, tail * 0.3)[:n]
+    return (wet / (np.std(wet) + 1e-12) * (np.std(band) + 1e-12)).astype(np.float32)
+
+
+def television(seconds: float, seed: int, voice: Voice = TV_VOICE) -> tuple[np.ndarray, np.ndarray]:
+    """A television talking throughout ``seconds``: a presenter's lines with short pauses
+    over a quiet music bed, as heard across a room.  Sound and its speech frames."""
+    rng = random.Random(seed)
+    n = int(np.ceil(seconds * SAMPLE_RATE))
+    speech = np.zeros(n, np.float32)
+    cursor = rng.uniform(0.0, 0.5)
+    while cursor < seconds:
+        line = speak(rng.choice(TV_LINES), voice)
+        i = round(cursor * SAMPLE_RATE)
+        speech[i : i + line.size] += line[: n - i]
+        cursor += line.size / SAMPLE_RATE + rng.uniform(0.2, 0.7)
+    active = _frames_active(speech)
+    t = np.arange(n) / SAMPLE_RATE
+    chord = sum(np.sin(2 * np.pi * f * t + k) for k, f in enumerate((220.0, 277.2, 329.6)))
+    music = (chord * (0.6 + 0.4 * np.sin(2 * np.pi * t / 4.0))).astype(np.float32)
+    level = float(np.std(speech[_sample_mask(active, n)])) or 1e-3
+    mix = speech + music / (np.std(music) + 1e-12) * level * 10 ** (-15 / 20)
+    return _room(mix, np.random.default_rng(seed + 31)), active
 
 
 @dataclass
@@ -353,12 +427,16 @@ def render_conversation(
     seconds: float = 30.0,
     snr_db: float | None = None,
     raised_share: float = 0.0,
+    babble_share: float = 0.0,
+    tv_db: float | None = None,
 ) -> Dialogue:
     """A conversation between any number of ``people`` (``("adult" | "child", voice)``):
     two adults and a child, an adult and two children, or two adults and no child.
 
     ``raised_share`` of the adults' lines are spoken at a raised pitch, as adults do when
-    they talk to a child.  The truth labels speech by role (``adult_frames``,
+    they talk to a child; ``babble_share`` of the children's lines are babble (syllables and
+    sounds, not words).  ``tv_db``: a television talks throughout, this many dB relative to
+    the people's speech (-6: half as loud); its speech belongs to nobody in the truth.  The truth labels speech by role (``adult_frames``,
     ``child_frames``, turns by role) and keeps who said what in ``utterances`` (speaker
     ``"adult 1"``, ``"child 1"``, ...)."""
     if len(people) < 2:
@@ -376,7 +454,12 @@ def render_conversation(
         role, voice = people[who]
         if role == "adult" and rng.random() < raised_share:
             voice = _raised(voice)
-        text = rng.choice(CHILD_LINES if role == "child" else ADULT_LINES)
+        if role == "child":
+            # (no draw without babble, so earlier scripts stay as they were)
+            babble = babble_share > 0 and rng.random() < babble_share
+            text = rng.choice(BABBLE_LINES if babble else CHILD_LINES)
+        else:
+            text = rng.choice(ADULT_LINES)
         signal = speak(text, voice) * (10 ** (voice.gain_db / 20))
         roll = rng.random()
         if not rendered:
@@ -415,10 +498,15 @@ def render_conversation(
         _runs(adult_frames, "adult") + _runs(child_frames, "child"), key=lambda s: s.start
     )
     mix = np.sum(tracks, axis=0).astype(np.float32)
+    active = _sample_mask(adult_frames | child_frames, n)
+    power = float(np.mean(mix[active] ** 2)) if active.any() else 1e-4
+    tv_frames = None
+    if tv_db is not None:
+        tv, tv_frames = television(total, seed + 4243)
+        tv = tv[:n]
+        tv_power = float(np.mean(tv[_sample_mask(tv_frames, tv.size)] ** 2)) or 1e-6
+        mix[: tv.size] += tv * np.sqrt(power / tv_power * 10 ** (tv_db / 10))
     if snr_db is not None:
-        active = np.repeat(adult_frames | child_frames, int(FRAME * SAMPLE_RATE))
-        active = np.pad(active, (0, n - active.size))
-        power = float(np.mean(mix[active] ** 2)) if active.any() else 1e-4
         noise = _noise(n, np.random.default_rng(seed + 7919))
         mix = mix + noise * np.sqrt(power / 10 ** (snr_db / 10))
     peak = float(np.max(np.abs(mix))) or 1.0
@@ -440,6 +528,7 @@ def render_conversation(
         snr_db=snr_db,
         seed=seed,
         people=list(people),
+        tv_frames=tv_frames,
     )
 
 
@@ -574,6 +663,7 @@ __all__ = [
     "DEV_CHILDREN",
     "EVAL_ADULTS",
     "EVAL_CHILDREN",
+    "TV_VOICE",
     "Dialogue",
     "Voice",
     "espeak_available",
@@ -583,6 +673,7 @@ __all__ = [
     "render_conversation",
     "render_dialogue",
     "speak",
+    "television",
     "write_film",
     "write_wav",
 ]

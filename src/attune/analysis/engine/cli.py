@@ -72,12 +72,20 @@ def describe(result: AnalysisResult) -> str:
 
 
 def run(
-    path: str | Path, *, as_json: bool, out: Writer, err: TextIO, voiceprints: bool = False
+    path: str | Path,
+    *,
+    as_json: bool,
+    out: Writer,
+    err: TextIO,
+    voiceprints: bool = False,
+    pitch_only: bool = False,
 ) -> int:
     if not Path(path).is_file():
         err.write(f"No such file: {path}\n")
         return 2
-    result = analyse(path, on_progress=progress_bar(err), voiceprints=voiceprints)
+    result = analyse(
+        path, on_progress=progress_bar(err), voiceprints=voiceprints, pitch_only=pitch_only
+    )
     if as_json:
         out.write(result.to_json(indent=2) + "\n")
     else:
@@ -95,11 +103,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--voiceprints",
         action="store_true",
-        help="tell voices apart by voice prints (better on real voices, slower)",
+        help="group voices by voice prints alone (for comparison; the default uses them "
+        "together with pitch and spectrum)",
+    )
+    parser.add_argument(
+        "--pitch-only",
+        action="store_true",
+        help="tell voices apart by pitch and spectrum alone, without voice prints",
     )
     args = parser.parse_args(argv)
     return run(
-        args.film, as_json=args.json, out=sys.stdout, err=sys.stderr, voiceprints=args.voiceprints
+        args.film,
+        as_json=args.json,
+        out=sys.stdout,
+        err=sys.stderr,
+        voiceprints=args.voiceprints,
+        pitch_only=args.pitch_only,
     )
 
 

@@ -54,6 +54,7 @@ def analyse(
     on_progress: Progress | None = None,
     faces: bool = True,
     voiceprints: bool = False,
+    pitch_only: bool = False,
 ) -> AnalysisResult:
     """Analyse the film at ``path`` (or a seekable binary file, e.g. the vault's decrypting
     reader); never raises for a bad film (see ``notes``)."""
@@ -106,7 +107,7 @@ def analyse(
     if decoded.audio is None:
         notes.append(NO_SOUND)
     else:
-        _analyse_sound(result, decoded.audio, notes, voiceprints=voiceprints)
+        _analyse_sound(result, decoded.audio, notes, voiceprints=voiceprints, pitch_only=pitch_only)
     _report(on_progress, 0.97)
     result.notes = notes
     result = recompute(result)
@@ -115,7 +116,12 @@ def analyse(
 
 
 def _analyse_sound(
-    result: AnalysisResult, audio: Any, notes: list[str], *, voiceprints: bool = False
+    result: AnalysisResult,
+    audio: Any,
+    notes: list[str],
+    *,
+    voiceprints: bool = False,
+    pitch_only: bool = False,
 ) -> None:
     result.sound_margin_db = speech_module.background_margin_db(audio)
     try:
@@ -130,7 +136,7 @@ def _analyse_sound(
         notes.append(TOO_NOISY)
     try:
         found = speakers_module.label_speakers(
-            audio, result.voice_activity, use_voiceprints=voiceprints
+            audio, result.voice_activity, use_voiceprints=voiceprints, pitch_only=pitch_only
         )
         result.speech = found.segments
         result.voices = found.voices
@@ -140,13 +146,17 @@ def _analyse_sound(
 
 
 def analyse_audio(
-    audio: Any, *, duration: float | None = None, voiceprints: bool = False
+    audio: Any,
+    *,
+    duration: float | None = None,
+    voiceprints: bool = False,
+    pitch_only: bool = False,
 ) -> AnalysisResult:
     """Analyse 16 kHz mono sound already in memory (no pictures)."""
     length = duration if duration is not None else len(audio) / decode_module.SAMPLE_RATE
     result = AnalysisResult(duration=length, has_video=False)
     notes: list[str] = []
-    _analyse_sound(result, audio, notes, voiceprints=voiceprints)
+    _analyse_sound(result, audio, notes, voiceprints=voiceprints, pitch_only=pitch_only)
     result.notes = notes
     return recompute(result)
 

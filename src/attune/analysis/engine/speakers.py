@@ -5,17 +5,21 @@ pitch threshold works.  Instead every film is clustered on its own:
 
 1. speech is cut into 0.2 s blocks, each described by the pitch and spectral shape of the
    half second around it: median pitch, pitch variability, spectral centroid and mel-cepstrum
-   (which follows the formants: a child's shorter vocal tract puts them higher);
-2. a two-component Gaussian mixture is fitted to the blocks (missing pitch in unvoiced blocks is
-   left out of the likelihood rather than guessed);
+   (which follows the formants: a child's shorter vocal tract puts them higher), and by the
+   GE2E voice prints of the seconds around it (``voiceprint``; their main components among
+   the blocks being split), which tell apart two adults of similar pitch;
+2. a two-component Gaussian mixture is fitted to the blocks (missing pitch in unvoiced blocks,
+   or a missing print, is left out of the likelihood rather than guessed);
 3. a two-state Viterbi pass over each stretch of speech turns block likelihoods into speaker
    segments, with a cost for switching so one voice is not chopped up;
-4. each of the two voices is split again while its halves are clearly two voices (two adults
-   and a child, an adult and two children), up to four voices;
-5. each voice is named child or adult by a calibrated rule: its median pitch must pass an
-   absolute bar (250 Hz, above everyday adult speech), and then the relative cues (higher
-   pitch, a long-term spectrum shifted up, shorter stretches of speech) must call it the
-   child's against the other voices.  When no voice passes, the film says "no child heard".
+4. the voices are split again, the clearest split first, while some voice's halves are
+   clearly two voices, on pitch and spectrum too (two adults and a child, an adult and two
+   children), up to four voices;
+5. each voice is named child or adult, from pitch and spectrum only, by a calibrated rule:
+   its median pitch must pass an absolute bar (250 Hz, above everyday adult speech), and
+   then the relative cues (higher pitch, a long-term spectrum shifted up, shorter stretches
+   of speech) must call it the child's against the other voices.  When no voice passes, the
+   film says "no child heard".
 
 When the two first components are not clearly different the film is treated as one voice.
 """
@@ -28,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import threadpoolctl
 
 from attune.analysis.engine import voiceprint
 from attune.analysis.engine.features import (
@@ -58,6 +63,9 @@ MAX_VOICES = 4
 CHILD_MIN_PITCH = 250.0
 #: The median pitch from which the pitch cue is fully confident.
 CHILD_SURE_PITCH = 300.0
+#: A voice split off after the first two must differ on pitch and spectrum alone by this much
+#: too (pooled standard deviations): voice prints split one voice into several otherwise.
+SPLIT_PLAIN = 1.5
 
 
 @dataclass
@@ -79,6 +87,8 @@ class _Blocks:
     starts: np.ndarray
     ends: np.ndarray
     x: np.ndarray  # (n, d) features, NaN where missing
+    #: Each block's voice print (n, 256), NaN where no print covers it; None without prints.
+    prints: np.ndarray | None = None
 
 
 def _block_features(feats: FrameFeatures, speech: list[Span]) -> _Blocks:
@@ -130,9 +140,17 @@ WEIGHTS = (1.0, 0.3, 0.5, 1.0)  # pitch level, pitch variability, centroid, each
 NOISY_PITCH_WEIGHT = 1.5
 
 
-def _weights(d: int) -> np.ndarray:
+#: Each voice-print component's weight (after standardising).
+PRINT_WEIGHT = 4.0
+#: How many principal components of the film's voice prints join the block features.
+PRINT_DIMS = 4
+
+
+def _weights(d: int, prints: int = 0) -> np.ndarray:
     w = np.full(d, WEIGHTS[3])
     w[:3] = WEIGHTS[:3]
+    if prints:
+        w[d - prints :] = PRINT_WEIGHT
     return w
 
 
@@ -212,14 +230,61 @@ def _standardise(x: np.ndarray) -> np.ndarray:
     return np.asarray((x - center) / scale)
 
 
-def _two_way(x: np.ndarray, span_index: np.ndarray, noisy: bool) -> tuple[np.ndarray, float]:
+def _print_components(prints: np.ndarray) -> np.ndarray:
+    """The main components of a set of voice prints (rows; NaN rows stay missing), after
+    taking out what they share: the directions along which these blocks' voices differ."""
+    has = ~np.isnan(prints[:, 0])
+    out = np.full((prints.shape[0], PRINT_DIMS), np.nan)
+    if has.sum() < 4:
+        return out
+    p = prints[has] - prints[has].mean(axis=0, keepdims=True)
+    p = p / (np.linalg.norm(p, axis=1, keepdims=True) + 1e-9)
+    _, _, vt = np.linalg.svd(p, full_matrices=False)
+    k = min(PRINT_DIMS, vt.shape[0])
+    out[np.flatnonzero(has)[:, None], np.arange(k)[None, :]] = p @ vt[:k].T
+    return out
+
+
+def _separation(w: np.ndarray, means: np.ndarray, variances: np.ndarray) -> float:
+    """How far apart two components are: weighted pooled standard deviations."""
+    pooled = np.sqrt((variances[0] + variances[1]) / 2)
+    return float(np.sqrt(np.sum(w * ((means[1] - means[0]) / pooled) ** 2) / w.sum()))
+
+
+def _plain_separation(x: np.ndarray, labels: np.ndarray) -> float:
+    """How far apart two labelled groups of blocks are on pitch and spectrum alone."""
+    z = _standardise(x)
+    w = _weights(z.shape[1])
+    means = np.zeros((2, z.shape[1]))
+    variances = np.ones((2, z.shape[1]))
+    for k in range(2):
+        part = z[labels == k]
+        if part.shape[0] < 2:
+            return 0.0
+        means[k] = np.nan_to_num(np.nanmean(part, axis=0))
+        variances[k] = np.nan_to_num(np.nanvar(part, axis=0), nan=1.0) + 0.05
+    return _separation(w, means, variances)
+
+
+def _two_way(
+    x: np.ndarray, span_index: np.ndarray, noisy: bool, prints: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
     """Split blocks (rows of ``x``) into two voices: per-block labels (0/1) and how far apart
-    the two are (pooled standard deviations, weighted)."""
+    the two are (pooled standard deviations, weighted).  With ``prints`` (each block's voice
+    print) the main components of these blocks' prints join the features."""
     n = x.shape[0]
     if n < 4:
         return np.zeros(n, int), 0.0
+    k = 0
+    inits: list[np.ndarray] = []
+    if prints is not None:
+        # One start is the split that pitch and spectrum alone make.
+        plain, _ = _two_way(x, span_index, noisy)
+        inits.append(plain.astype(float) * 0.8 + 0.1)
+        x = np.hstack([x, _print_components(prints)])
+        k = PRINT_DIMS
     z = _standardise(x)
-    w = _weights(z.shape[1])
+    w = _weights(z.shape[1], k)
     base = w.copy()
     if noisy:
         w[0] = NOISY_PITCH_WEIGHT
@@ -229,17 +294,16 @@ def _two_way(x: np.ndarray, span_index: np.ndarray, noisy: bool) -> tuple[np.nda
     _, _, vt = np.linalg.svd(filled * w, full_matrices=False)
     axes = [(filled * w) @ vt[i] for i in range(min(3, vt.shape[0]))]
     axes += [filled[:, 0], filled[:, 2]]
+    inits += [(proj > np.median(proj)).astype(float) * 0.8 + 0.1 for proj in axes]
     best: tuple[float, np.ndarray, np.ndarray, np.ndarray] | None = None
-    for proj in axes:
-        init = (proj > np.median(proj)).astype(float) * 0.8 + 0.1
+    for init in inits:
         fit = _fit(z, w, init)
         total = _total_log_likelihood(z, w, *fit)
         if best is None or total > best[0]:
             best = (total, *fit)
     assert best is not None
     _, means, variances, priors = best
-    pooled = np.sqrt((variances[0] + variances[1]) / 2)
-    separation = float(np.sqrt(np.sum(base * ((means[1] - means[0]) / pooled) ** 2) / base.sum()))
+    separation = _separation(base, means, variances)
     ll = np.stack(
         [_log_likelihood(z, means[k], variances[k], w) + np.log(priors[k]) for k in range(2)],
         axis=1,
@@ -252,35 +316,53 @@ def _two_way(x: np.ndarray, span_index: np.ndarray, noisy: bool) -> tuple[np.nda
 
 
 def cluster_blocks(
-    feats: FrameFeatures, speech: list[Span], noisy: bool = False
+    feats: FrameFeatures,
+    speech: list[Span],
+    noisy: bool = False,
+    prints: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[_Blocks, np.ndarray, float]:
     """Cluster speech blocks into two voices: blocks, per-block labels (0/1), separation.
-    In a ``noisy`` film pitch counts for more, since noise disturbs the spectrum far more."""
+    In a ``noisy`` film pitch counts for more, since noise disturbs the spectrum far more.
+    ``prints`` (centre times, voice prints) add voice-print components to each block."""
     blocks = _block_features(feats, speech)
+    if prints is not None:
+        blocks = with_prints(blocks, *prints)
     if blocks.x.shape[0] == 0:
         return blocks, np.zeros(0, int), 0.0
-    labels, separation = _two_way(blocks.x, blocks.span_index, noisy)
+    labels, separation = _two_way(blocks.x, blocks.span_index, noisy, blocks.prints)
     return blocks, labels, separation
 
 
 def split_voices(blocks: _Blocks, labels: np.ndarray, noisy: bool) -> np.ndarray:
-    """Split each of the two first voices again while the halves are clearly different
-    voices (further apart than ``SPLIT_SEPARATION`` and each with enough speech), up to
-    ``MAX_VOICES``: a film may hold two adults and a child, or an adult and two children."""
+    """Split the first voices again while some voice's halves are clearly different voices
+    (further apart than ``SPLIT_SEPARATION`` and each with enough speech), the clearest split
+    first, up to ``MAX_VOICES``: a film may hold two adults and a child, or an adult and two
+    children."""
     voices = labels.copy()
-    changed = True
-    while changed and len(np.unique(voices)) < MAX_VOICES:
-        changed = False
-        for v in sorted(np.unique(voices), key=lambda v: -np.sum(voices == v)):
+    tried: dict[bytes, tuple[np.ndarray, float]] = {}  # each voice's best split, once
+    while len(np.unique(voices)) < MAX_VOICES:
+        best: tuple[float, np.ndarray] | None = None
+        for v in np.unique(voices):
             idx = np.flatnonzero(voices == v)
             if idx.size * BLOCK < 2 * MIN_VOICE_SECONDS:
                 continue
-            sub, separation = _two_way(blocks.x[idx], blocks.span_index[idx], noisy)
+            key = idx.tobytes()
+            if key not in tried:
+                tried[key] = _two_way(
+                    blocks.x[idx], blocks.span_index[idx], noisy, _rows(blocks.prints, idx)
+                )
+            sub, separation = tried[key]
             small = min(int(np.sum(sub == 0)), int(np.sum(sub == 1))) * BLOCK
-            if separation >= SPLIT_SEPARATION and small >= MIN_VOICE_SECONDS:
-                voices[idx[sub == 1]] = voices.max() + 1
-                changed = True
-                break
+            if (
+                separation >= SPLIT_SEPARATION
+                and small >= MIN_VOICE_SECONDS
+                and (blocks.prints is None or _plain_separation(blocks.x[idx], sub) >= SPLIT_PLAIN)
+                and (best is None or separation > best[0])
+            ):
+                best = (separation, idx[sub == 1])
+        if best is None:
+            break
+        voices[best[1]] = voices.max() + 1
     _, dense = np.unique(voices, return_inverse=True)
     return np.asarray(dense, int)
 
@@ -411,22 +493,51 @@ def name_voices(
     return names, summary
 
 
+def _rows(prints: np.ndarray | None, idx: np.ndarray) -> np.ndarray | None:
+    return None if prints is None else prints[idx]
+
+
+def with_prints(blocks: _Blocks, times: np.ndarray, prints: np.ndarray) -> _Blocks:
+    """The blocks with a voice print each: the mean of the prints whose window covers the
+    block (missing where none does)."""
+    if times.size < 4 or blocks.starts.size == 0:
+        return blocks
+    centres = (blocks.starts + blocks.ends) / 2
+    half = voiceprint.WINDOW / 200
+    cover = np.abs(centres[:, None] - times[None, :]) <= half
+    count = cover.sum(axis=1)
+    per_block = np.full((centres.size, prints.shape[1]), np.nan)
+    has = count > 0
+    per_block[has] = (cover[has].astype(np.float64) @ prints) / count[has, None]
+    return _Blocks(blocks.span_index, blocks.starts, blocks.ends, blocks.x, prints=per_block)
+
+
+def film_prints(audio: np.ndarray, speech: list[Span]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Voice prints of the film's speech (centre times, prints), or None when the voice
+    encoder is not installed."""
+    try:
+        encoder = _encoder()
+    except voiceprint.VoiceModelMissing:
+        return None
+    return voiceprint.voice_prints(encoder, audio, speech)
+
+
 @functools.lru_cache(maxsize=1)
 def _encoder() -> voiceprint.VoiceEncoder:
     return voiceprint.VoiceEncoder()
 
 
-def voices_from_prints(audio: np.ndarray, speech: list[Span], blocks: _Blocks) -> np.ndarray | None:
-    """The voice of each block from voice prints (the number of voices estimated), or None
-    when the voice encoder is not installed or there is too little speech."""
-    try:
-        encoder = _encoder()
-    except voiceprint.VoiceModelMissing:
+def voices_from_prints(
+    prints: tuple[np.ndarray, np.ndarray] | None, blocks: _Blocks
+) -> np.ndarray | None:
+    """The voice of each block from voice prints alone (the number of voices estimated), or
+    None without prints or with too little speech."""
+    if prints is None:
         return None
-    times, prints = voiceprint.voice_prints(encoder, audio, speech)
+    times, vectors = prints
     if times.size < 4 or blocks.starts.size == 0:
         return None
-    labels = voiceprint.cluster_prints(prints)
+    labels = voiceprint.cluster_prints(vectors)
     centres = (blocks.starts + blocks.ends) / 2
     nearest = np.clip(np.searchsorted(times, centres), 1, times.size - 1)
     left_closer = np.abs(centres - times[nearest - 1]) <= np.abs(times[nearest] - centres)
@@ -436,19 +547,42 @@ def voices_from_prints(audio: np.ndarray, speech: list[Span], blocks: _Blocks) -
 
 
 def label_speakers(
-    audio: np.ndarray, speech: list[Span], *, use_voiceprints: bool = False
+    audio: np.ndarray,
+    speech: list[Span],
+    *,
+    use_voiceprints: bool = False,
+    pitch_only: bool = False,
 ) -> SpeakerResult:
     """Split ``speech`` into voices, and name each voice adult or child.
 
-    ``use_voiceprints``: tell the voices apart by GE2E voice prints (far better on real
-    voices, but costing about ten times more than the rest of the sound analysis on two
-    cores), falling back to pitch and cepstra when the encoder is missing."""
+    By default the voices are told apart by pitch, spectrum and GE2E voice prints together
+    (falling back to pitch and spectrum when the encoder is missing); naming a voice a child's
+    rests on pitch and spectrum alone.  ``pitch_only``: leave the voice prints out (the
+    earlier default).  ``use_voiceprints``: group the voices by voice prints alone (over-splits
+    synthetic voices; kept for comparison)."""
+    # One BLAS thread: the matrices here are small, and more threads only contend.
+    with threadpoolctl.threadpool_limits(1):
+        return _label_speakers(
+            audio, speech, use_voiceprints=use_voiceprints, pitch_only=pitch_only
+        )
+
+
+def _label_speakers(
+    audio: np.ndarray,
+    speech: list[Span],
+    *,
+    use_voiceprints: bool = False,
+    pitch_only: bool = False,
+) -> SpeakerResult:
     if not speech:
         return SpeakerResult([])
     feats = frame_features(audio, speech, noise_spectrum(audio, speech))
     noisy = background_margin_db(audio) < QUIET_ABOVE_DB
-    blocks, labels, separation = cluster_blocks(feats, speech, noisy)
-    printed = voices_from_prints(audio, speech, blocks) if use_voiceprints else None
+    prints = None if pitch_only and not use_voiceprints else film_prints(audio, speech)
+    blocks, labels, separation = cluster_blocks(
+        feats, speech, noisy, None if pitch_only else prints
+    )
+    printed = voices_from_prints(prints, blocks) if use_voiceprints else None
     if printed is not None and printed.max() >= 1:
         labels, separation = printed, MIN_SEPARATION
     share = min(np.mean(labels == v) for v in np.unique(labels)) if labels.size else 0.0

@@ -7,8 +7,9 @@ handful of names such a checkpoint holds, so loading it runs no code from the fi
 network is small: three LSTM layers of 256 over 40 mel bands (25 ms windows, 10 ms hop, power
 spectrum, Slaney mel scale), then a linear layer, ReLU and length normalisation.
 
-Used by ``bench/analysis_real.py`` to measure what embeddings would give on real voices; not
-yet part of the default analysis (see ``docs/decisions.md``).
+The speaker analysis (``speakers``) adds the prints' main components to the pitch and
+spectrum of each block of speech (see ``docs/decisions.md``).  The network runs on one BLAS
+thread: its matrix products are small, and more threads only contend for the cores.
 """
 
 from __future__ import annotations
@@ -199,20 +200,25 @@ def voice_prints(
     (seconds) and prints."""
     level = float(np.sqrt(np.mean(audio**2))) if audio.size else 0.0
     gain = min(10.0, 10 ** (-30 / 20) / level) if level > 0 else 1.0
-    mel = mel_frames(audio * gain)
+    windows: list[np.ndarray] = []
     starts: list[int] = []
+    total = audio.size // HOP
     for span in speech:
         a, b = round(span.start * 100), round(span.end * 100)
-        if b - a < WINDOW // 2:
+        if b - a < WINDOW // 2 or a + WINDOW > total:
             continue
-        last = max(a, b - WINDOW)
-        starts += list(range(a, last + 1, STEP))
-        if starts[-1] != last:
-            starts.append(last)
-    starts = [s for s in starts if s + WINDOW <= mel.shape[0]]
+        # Only the speech (and a short window's worth after it) is turned into mel frames:
+        # frame j of this piece is frame a + j of the film.
+        mel = mel_frames(audio[a * HOP : max(b, a + WINDOW) * HOP] * gain)
+        last = max(0, min(b - a, mel.shape[0]) - WINDOW)
+        local = list(range(0, last + 1, STEP))
+        if local[-1] != last:
+            local.append(last)
+        windows += [mel[j : j + WINDOW] for j in local if j + WINDOW <= mel.shape[0]]
+        starts += [a + j for j in local if j + WINDOW <= mel.shape[0]]
     if not starts:
         return np.zeros(0), np.zeros((0, HIDDEN), np.float32)
-    batch = np.stack([mel[s : s + WINDOW] for s in starts])
+    batch = np.stack(windows)
     prints = np.concatenate([encoder.embed(batch[i : i + 256]) for i in range(0, len(batch), 256)])
     return (np.asarray(starts) + WINDOW / 2) / 100, prints
 
